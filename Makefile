@@ -1,0 +1,29 @@
+# Set-up on a fresh machine is two commands: `make run` (the main job) and `make test` (what CI runs).
+# Every target creates .venv when it is missing and installs the package into it, pinned by constraints.txt.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# `make run DATA=../shared/data/cifar10_mini` trains on a local folder; without DATA the real CIFAR-10 is downloaded.
+DATA ?=
+OUT ?= runs/cifar10
+ARGS ?=
+
+.PHONY: install run test docs clean
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing cifar-gradcam and its dependencies into $(VENV) (a few minutes on a fresh machine)"
+	@$(BIN)/python -m pip install -q --progress-bar off -c constraints.txt -e ".[dev]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/cifar-gradcam $(if $(DATA),--path $(DATA)) --out $(OUT) $(ARGS)
+
+test: install
+	@bash .ci/test
+
+clean:
+	rm -rf _docs _proc _docs_check
