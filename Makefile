@@ -9,7 +9,7 @@ DATA ?=
 OUT ?= runs/cifar10
 ARGS ?=
 
-.PHONY: install run test docs clean
+.PHONY: install run test readme docs docs-check browser clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,24 @@ run: install
 
 test: install
 	@bash .ci/test
+
+# README.md is written from nbs/index.ipynb (nbdev-processed, converted by nbconvert; no Quarto needed).
+readme: install
+	$(BIN)/python tools/docs.py readme
+
+# The docs site in _docs/: nbdev-docs where Quarto is installed, else mkdocs-material from the same processed notebooks.
+docs: install
+	@if command -v quarto >/dev/null; then $(BIN)/nbdev-docs; else $(BIN)/python tools/docs.py site; fi
+
+# Debian's Chromium and ChromeDriver, for the docs check (needs root, as on CI machines).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
+
+# Open the built site in headless Chromium and check every page; screenshots in _docs_check/.
+docs-check: browser
+	$(BIN)/python tools/docs.py site
+	$(BIN)/python tools/check_docs.py
 
 clean:
 	rm -rf _docs _proc _docs_check

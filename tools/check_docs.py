@@ -1,0 +1,83 @@
+"""Open the built docs site (_docs/) in headless Chromium, as a reader would, and check every page:
+it renders with a title and section headings, the API pages show their parameter tables, every image has loaded,
+the browser console has no error, and search finds `grad_cam`. Screenshots of the home and Grad-CAM pages go to
+_docs_check/. Prints one line a check and ends with 'docs checks: N passed, N failed'; exits 1 on any failure."""
+import functools, http.server, sys, tempfile, threading
+from pathlib import Path
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+SITE, SHOTS = Path('_docs'), Path('_docs_check')
+PAGES = {'index.html': 'cifar_gradcam', '00_data.html': 'Data', '01_model.html': 'Model', '02_train.html': 'Training',
+         '03_interpret.html': 'Interpretation', '04_gradcam.html': 'Grad-CAM', '05_cli.html': 'Command line',
+         '99_showdoc.html': 'API docs renderer'}
+API_PAGES = ['00_data.html', '01_model.html', '02_train.html', '03_interpret.html', '04_gradcam.html', '05_cli.html']   # each documents parameters
+
+def serve(root):
+    handler = type("QuietHandler", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
+    handler = functools.partial(handler, directory=str(root))
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, f"http://127.0.0.1:{srv.server_address[1]}/"
+
+def browser():
+    o = webdriver.ChromeOptions()
+    o.binary_location = '/usr/bin/chromium'
+    for a in ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
+              '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,1600',
+              f'--user-data-dir={tempfile.mkdtemp()}']: o.add_argument(a)
+    o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+    return webdriver.Chrome(options=o, service=webdriver.ChromeService('/usr/bin/chromedriver'))
+
+def check_page(d, url, page):
+    d.get(url + page)
+    WebDriverWait(d, 20).until(lambda d: d.execute_script('return document.readyState') == 'complete')
+    WebDriverWait(d, 20).until(lambda d: d.execute_script('return [...document.images].every(i => i.complete)'))
+    h1 = [e.text for e in d.find_elements(By.CSS_SELECTOR, 'article h1')]
+    assert h1 and h1[0].strip(), f'no title (h1)'
+    assert PAGES[page].lower() in h1[0].lower(), f'title {h1[0]!r} is not {PAGES[page]!r}'
+    h2 = d.find_elements(By.CSS_SELECTOR, 'article h2, article h3, article h4')
+    broken = d.execute_script('return [...document.images].filter(i => !i.naturalWidth).map(i => i.src)')
+    assert not broken, f'broken images: {broken}'
+    errors = [l['message'] for l in d.get_log('browser') if l['level'] == 'SEVERE']
+    assert not errors, f'console errors: {errors}'
+    n_img = d.execute_script("return [...document.querySelectorAll('article img')].length")
+    n_tables = len(d.find_elements(By.CSS_SELECTOR, 'article table'))
+    if page in API_PAGES:
+        assert h2, 'no section headings'
+        assert n_tables, 'no API parameter table'
+    return f"{len(h2)} headings, {n_tables} tables, {n_img} images"
+
+def check_search(d, url):
+    d.get(url + 'index.html')
+    WebDriverWait(d, 20).until(lambda d: d.execute_script('return document.readyState') == 'complete')
+    box = WebDriverWait(d, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, 'input.md-search__input'))
+    box.click()
+    box.send_keys('grad_cam')
+    hits = WebDriverWait(d, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, '.md-search-result__item'))
+    assert hits, 'search found nothing'
+    return f"{len(hits)} results for grad_cam"
+
+def main():
+    if not (SITE/'index.html').exists(): sys.exit(f"no site in {SITE}: run `make docs` first")
+    SHOTS.mkdir(exist_ok=True)
+    srv, url = serve(SITE)
+    d, passed, failed = browser(), 0, 0
+    try:
+        checks = [(p, lambda p=p: check_page(d, url, p)) for p in PAGES] + [('search', lambda: check_search(d, url))]
+        for name, f in checks:
+            try: print(f"ok   docs {name}: {f()}"); passed += 1
+            except Exception as e: print(f"FAIL docs {name}: {str(e).splitlines()[0] if str(e) else type(e).__name__}"); failed += 1
+        for page, shot in [('index.html', 'home.png'), ('04_gradcam.html', 'gradcam.png')]:
+            d.get(url + page)
+            WebDriverWait(d, 20).until(lambda d: d.execute_script('return [...document.images].every(i => i.complete)'))
+            d.set_window_size(1280, min(8000, d.execute_script('return document.body.scrollHeight')))
+            d.save_screenshot(str(SHOTS/shot))
+            d.set_window_size(1280, 1600)
+        print(f"screenshots in {SHOTS}/: home.png, gradcam.png")
+    finally: d.quit(); srv.shutdown()
+    print(f"docs checks: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+if __name__ == '__main__': main()
