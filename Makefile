@@ -11,13 +11,16 @@ ARGS ?=
 
 .PHONY: install run test readme docs docs-check browser clean
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The install is redone when the dependencies' files change in content (nbdev rewrites pyproject.toml unchanged, so not by date).
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+$(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "installing cifar-gradcam and its dependencies into $(VENV) (a few minutes on a fresh machine)"
 	@$(BIN)/python -m pip install -q --progress-bar off -c constraints.txt -e ".[dev]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
-	@touch $@
+	@rm -f $(VENV)/.installed-*; touch $@
 
-install: $(VENV)/.installed
+install: $(STAMP)
 
 run: install
 	$(BIN)/cifar-gradcam $(if $(DATA),--path $(DATA)) --out $(OUT) $(ARGS)
