@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 SITE, SHOTS = Path('_docs'), Path('_docs_check')
 PAGES = {'index.html': 'cifar_gradcam', '00_data.html': 'Data', '01_model.html': 'Model', '02_train.html': 'Training',
          '03_interpret.html': 'Interpretation', '04_gradcam.html': 'Grad-CAM', '05_cli.html': 'Command line',
-         '99_showdoc.html': 'API docs renderer'}
+         '06_fast.html': 'fast data path', '99_showdoc.html': 'API docs renderer'}
 API_PAGES = ['00_data.html', '01_model.html', '02_train.html', '03_interpret.html', '04_gradcam.html', '05_cli.html']   # each documents parameters
 
 def serve(root):
