@@ -9,7 +9,7 @@ DATA ?=
 OUT ?= runs/cifar10
 ARGS ?=
 
-.PHONY: install run test readme docs docs-check browser clean
+.PHONY: install run test bench readme docs docs-check browser clean
 
 # The install is redone when the dependencies' files change in content (nbdev rewrites pyproject.toml unchanged, so not by date).
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
@@ -27,6 +27,12 @@ run: install
 
 test: install
 	@bash .ci/test
+
+# Training throughput: plain PyTorch, fastai's DataBlock path and the fast path on the same images (bench/bench.py; needs DATA).
+# On a GPU: make bench DATA=DIR ARGS="--bs 512 --only plain_fp32,plain,datablock,fast --compile"
+bench: install
+	@test -n "$(DATA)" || { echo "error: make bench needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
+	$(BIN)/python bench/bench.py --path $(DATA) $(ARGS)
 
 # README.md is written from nbs/index.ipynb (nbdev-processed, converted by nbconvert; no Quarto needed).
 readme: install

@@ -72,7 +72,7 @@ def report_md(m:dict, summary:str)->str:
 
 ResNet18 for CIFAR (BasicBlock [2,2,2,2], 3x3 stem, no max-pool; {m['n_params']:,} parameters) trained with fastai's
 `fit_one_cycle` for {m['epochs']} epochs on {m['train_size']:,} training images and tested on {m['test_size']:,} test images
-from `{m['data']}`, batch size {m['bs']}, seed {m['seed']}, on {m['device']}. Training took {m['train_seconds']/60:.1f} minutes
+from `{m['data']}`, batch size {m['bs']}, seed {m['seed']}, on {m['device']} ({m['numerics']}). Training took {m['train_seconds']/60:.1f} minutes
 ({m['train_images']/m['train_seconds']:.0f} images/s).
 
 | | train | test |
@@ -149,12 +149,14 @@ def resume_config(out)->tuple:
 
 def run_pipeline(path=None, epochs:int=20, bs:int=512, lr='auto', limit:int=None, seed:int=42, out='runs/cifar10',
                  lr_find_iters:int=100, suggestion:str='valley', layer:str='layer4', workers:int=None, k:int=20,
-                 force:bool=False, resume:bool=False, fast:bool=None, show_progress:bool=None)->dict|None:
+                 force:bool=False, resume:bool=False, fast:bool=True, fp32:bool=False, compile:bool=False,
+                 show_progress:bool=None)->dict|None:
     "Train, interpret and explain a CIFAR ResNet18; write the figures, `metrics.json`, the model and `report.md` into `out`."
     if resume and force: raise CifarError("--resume continues the run in --out and --force replaces it: pass one of them")
     world, rank = num_distrib(), rank_distrib()
     if world > 1 and parse_lr(lr) is None and not resume:
         raise CifarError("a data-parallel run needs a fixed --lr (find one with the LR finder in a single process)")
+    if world > 1 and compile: raise CifarError("--compile is not supported in data-parallel runs yet; leave it out under torchrun")
     state, suggestions = None, {}
     if resume:   # the run goes on with its own settings, from its checkpoint
         state, cfg = resume_config(out)
@@ -167,11 +169,10 @@ def run_pipeline(path=None, epochs:int=20, bs:int=512, lr='auto', limit:int=None
         find_layer(resnet18_cifar(), layer)   # an unknown layer fails now, not after training
         path = download_cifar() if path is None else check_layout(path)
     set_seed(seed, reproducible=True)
-    fast = ifnone(fast, default_device().type == 'cuda')   # the fast path by default where the loader is the bottleneck
     dls = (fast_cifar_dls(path, bs=bs, limit=limit, seed=seed) if fast else
            cifar_dls(path, bs=bs, limit=limit, seed=seed, num_workers=workers))   # bad data fails here, before anything is written
     out = Path(out) if resume or rank else prepare_out(out, force)
-    learn = cifar_learner(dls, path=out)
+    learn = cifar_learner(dls, path=out, mixed_precision=not fp32, compile=compile)
     if lr is None:
         lr, suggestions, fig = find_lr(learn, lr_find_iters, suggestion, show_progress)
         save_fig(fig, out/'lr_find.png')
@@ -193,7 +194,7 @@ def run_pipeline(path=None, epochs:int=20, bs:int=512, lr='auto', limit:int=None
              lr=lr, lr_pick=suggestion if suggestions else 'fixed', lr_suggestions=suggestions, lr_find_iters=lr_find_iters if suggestions else 0,
              epochs=epochs, bs=bs, n_params=sum(p.numel() for p in learn.model.parameters()), seed=seed, device=device_name(dls.device),
              train_seconds=train_seconds, train_images=(epochs - start) * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
-             world_size=max(world, 1), fast_data=fast,
+             world_size=max(world, 1), fast_data=fast, numerics=numerics(learn),
              train_size=len(dls.train_ds), test_size=len(dls.valid_ds), data=str(dls.path), limit=limit,
              gradcam_faithfulness=cams, gradcam_seconds=cams['seconds'], history=hist,
              versions=dict(torch=torch.__version__, fastai=fastai.__version__))
@@ -222,15 +223,18 @@ def main(path:str=None,          # CIFAR-10 folder in fastai's layout (train/<cl
          lr_find_iters:int=100,  # batches the LR finder runs (at least 25)
          suggestion:str='valley',# which LR-finder suggestion to use: valley, slide or steep
          layer:str='layer4',     # Grad-CAM layer, a dotted name such as layer4, layer4.1 or layer3.1.conv2
-         workers:int=None,       # data-loading processes (default: fastai's)
+         workers:int=None,       # data-loading processes of the --datablock path (default: fastai's)
          force:store_true=False, # replace a previous run in --out
          resume:store_true=False,# continue the run in --out from its last checkpoint, with that run's settings
-         fast:store_true=False,  # the uint8-cache data path even on the CPU (the default on a GPU)
+         datablock:store_true=False, # train from fastai's per-image DataBlock pipeline instead of the uint8 image cache
+         fp32:store_true=False,  # train in float32, default memory order, even where mixed precision is available
+         compile:store_true=False, # run the model's forward through torch.compile while training (slow start; pays on a GPU)
         ):
     "Train a ResNet18 on CIFAR-10 with fastai and write a report with the LR finder, curves, misclassified images, confusion matrix and Grad-CAM."
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        m = run_pipeline(path, epochs, bs, lr, limit, seed, out, lr_find_iters, suggestion, layer, workers, force=force, resume=resume, fast=fast or None)
+        m = run_pipeline(path, epochs, bs, lr, limit, seed, out, lr_find_iters, suggestion, layer, workers, force=force, resume=resume,
+                         fast=not datablock, fp32=fp32, compile=compile)
     except CifarError as e: sys.exit(f"error: {e}")
     except KeyboardInterrupt:
         print(interrupted_message(out), file=sys.stderr)

@@ -8,29 +8,76 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/train.html.md"""
 from __future__ import annotations
 import os, sys, json, tempfile, time
 from contextlib import contextmanager
+from torch.amp import GradScaler
 from .data import *
 from .model import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['log_names', 'cifar_learner', 'epoch_line', 'progress', 'find_lr', 'train', 'history', 'plot_curves', 'atomic_path',
-           'save_text', 'save_json', 'save_fig', 'export_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint',
-           'restore', 'fit_with_checkpoints']
+__all__ = ['log_names', 'native_bf16', 'DeviceMixedPrecision', 'CompileModel', 'cifar_learner', 'numerics', 'epoch_line',
+           'progress', 'find_lr', 'train', 'history', 'plot_curves', 'atomic_path', 'save_text', 'save_json',
+           'save_fig', 'export_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore',
+           'fit_with_checkpoints']
+
+# %% ../nbs/02_train.ipynb #c1891bf3
+def native_bf16()->bool:
+    "Whether this CPU has bfloat16 instructions (AVX512-BF16 or AMX); without them bf16 autocast is emulated and slow."
+    return any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
+
+class DeviceMixedPrecision(MixedPrecision):
+    "fastai's `MixedPrecision`, autocasting on the batches' device, around the model's forward only."
+    def before_fit(self):
+        dev = self.dls.device.type
+        if dev == 'cuda': super().before_fit()
+        elif self.amp_mode != AMPMode.BF16: raise ValueError(f"only bfloat16 mixed precision runs on {dev}, not {self.amp_mode.value}")
+        else: self.autocast, self.learn.scaler, self.scales = torch.autocast(dev, dtype=torch.bfloat16), GradScaler(dev, enabled=False), L()
+        self.remove_hooks()
+        m = self.learn.model
+        self.handles = [m.register_forward_pre_hook(self._enter), m.register_forward_hook(self._exit, always_call=True)]
+    def _enter(self, *_): self.autocast.__enter__()   # hooks return None: the inputs and outputs pass unchanged
+    def _exit(self, *_): self.autocast.__exit__(None, None, None)
+    def before_batch(self): pass   # fastai enters autocast here...
+    def after_loss(self): pass     # ...and leaves it here, which an exception in between skips
+    def remove_hooks(self):
+        for h in getattr(self, 'handles', []): h.remove()
+        self.handles = []
+    def after_fit(self): self.remove_hooks(); super().after_fit()
+
+# %% ../nbs/02_train.ipynb #8f8c7926
+class CompileModel(Callback):
+    "While fitting, run the model's `forward` through `torch.compile(**kwargs)`; the module, its names, hooks and `state_dict` stay the plain model's."
+    order = ChannelsLast.order + 1   # compile the channels-last model, before mixed precision hooks the call around it
+    def __init__(self, **kwargs): self.kwargs = kwargs
+    def before_fit(self):
+        self.compiled = getattr(self.learn.model, 'module', self.learn.model)
+        if 'forward' not in vars(self.compiled): self.compiled.forward = torch.compile(self.compiled.forward, **self.kwargs)
+    def after_fit(self): vars(self.compiled).pop('forward', None)   # back to the class's eager forward
 
 # %% ../nbs/02_train.ipynb #a0ef1712
 def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
                   label_smoothing:float=0.,     # 0: plain cross-entropy
                   path=None,                    # where `lr_find`, `save` and `export` write (default: the current directory)
-                  mixed_precision:bool=True,    # bf16/fp16 autocast on a CUDA GPU (ignored on the CPU)
+                  mixed_precision:bool=True,    # channels-last and half-precision autocast where the hardware computes it (see above); False: float32
+                  compile:bool=False,           # run the forward through `torch.compile` while fitting (see above)
                   **kwargs)->Learner:
     "A `Learner` training `resnet18_cifar` on `dls`, recording loss and accuracy on the training and test sets; `kwargs` go to `Learner`."
     loss_func = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
     learn = Learner(dls, resnet18_cifar(len(dls.vocab)), loss_func=loss_func, metrics=accuracy,
                     path=Path(path or '.'), **kwargs)
     learn.recorder.train_metrics = True
-    if mixed_precision and dls.device.type == 'cuda':   # fastai's channels_last + autocast, as the fastest CIFAR trainers do
-        learn.to_channelslast(amp_mode=AMPMode.BF16 if torch.cuda.is_bf16_supported() else AMPMode.FP16)
+    if compile: learn.add_cb(CompileModel())
+    dev = dls.device.type
+    if not mixed_precision: return learn
+    if dev in ('cuda', 'cpu'): learn.add_cb(ChannelsLast())
+    if dev == 'cuda': learn.add_cb(DeviceMixedPrecision(AMPMode.BF16 if torch.cuda.is_bf16_supported() else AMPMode.FP16))
+    elif dev == 'cpu' and native_bf16(): learn.add_cb(DeviceMixedPrecision(AMPMode.BF16))
     return learn
+
+def numerics(learn:Learner)->str:
+    "How `learn` computes, for reports: `bf16 autocast, channels-last`, `fp32`, ..."
+    mp = first(cb for cb in learn.cbs if isinstance(cb, MixedPrecision))
+    parts = [f"{mp.amp_mode.value} autocast" if mp else 'fp32'] + (['channels-last'] if any(isinstance(cb, ChannelsLast) for cb in learn.cbs) else [])
+    return ', '.join(parts + (['torch.compile'] if any(isinstance(cb, CompileModel) for cb in learn.cbs) else []))
 
 # %% ../nbs/02_train.ipynb #cf2152f3
 def epoch_line(log)->str:
