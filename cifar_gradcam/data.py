@@ -15,7 +15,8 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['CIFAR_CLASSES', 'LAYOUT', 'CifarError', 'download_cifar', 'check_layout', 'class_folders', 'cifar_vocab',
-           'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'cifar_augment', 'cifar_block', 'cifar_dls']
+           'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'cifar_augment', 'cifar_block',
+           'cifar_dls']
 
 # %% ../nbs/00_data.ipynb #72e6db59
 class CifarError(ValueError):
@@ -104,12 +105,30 @@ class PadCrop(RandTransform):
         idx = torch.arange(n, device=x.device)[:, None, None]
         return TensorImage(padded[idx, :, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2))
 
+class Cutout(RandTransform):
+    "Fill a `size` x `size` square of each image, with probability `p` for each image and at its own random place, with N(0, 1) noise."
+    split_idx, order = 0, 100   # training only; after `Normalize`: the noise is in normalised units, as `RandomErasing`'s
+    def __init__(self, p:float=0.5, size:int=8): super().__init__(p=1.); self.p_img, self.size = p, size
+    def before_call(self, b, split_idx):
+        super().before_call(b, split_idx)
+        x = b[0] if isinstance(b, tuple) else b
+        n, _, h, w = x.shape
+        s = min(self.size, h, w)
+        self.erase = torch.rand(n, device=x.device) < self.p_img
+        self.corners = torch.stack([torch.randint(0, h-s+1, (n,), device=x.device), torch.randint(0, w-s+1, (n,), device=x.device)], 1)
+    def encodes(self, x:TensorImage):
+        _, _, h, w = x.shape
+        s = min(self.size, h, w)
+        def inside(start, length):   # (n, length): which rows (or columns) fall in each image's square
+            i = torch.arange(length, device=x.device)
+            return (i >= start[:, None]) & (i < start[:, None] + s)
+        mask = inside(self.corners[:, 0], h)[:, :, None] & inside(self.corners[:, 1], w)[:, None, :] & self.erase[:, None, None]
+        return TensorImage(torch.where(mask[:, None], torch.randn_like(x), x))
+
 # %% ../nbs/00_data.ipynb #de35033e
 def cifar_augment(pad:int=4, flip:float=0.5, erase:float=0.5, erase_size:int=8, size:int=32, stats=cifar_stats)->list:
-    "Batch transforms: pad-`pad` random crop, horizontal flip with probability `flip`, an `erase_size` square cutout with probability `erase`, CIFAR normalisation."
-    area = erase_size**2 / size**2
-    return [PadCrop(pad), Flip(p=flip), Normalize.from_stats(*stats),
-            RandomErasing(p=erase, sl=area, sh=area, min_aspect=1., max_count=1)]
+    "Batch transforms, each image drawn on its own: pad-`pad` random crop, horizontal flip with probability `flip`, an `erase_size` square cutout with probability `erase`, CIFAR normalisation."
+    return [PadCrop(pad), Flip(p=flip), Normalize.from_stats(*stats), Cutout(p=erase, size=min(erase_size, size))]
 
 # %% ../nbs/00_data.ipynb #d6957ade
 def cifar_block(vocab=CIFAR_CLASSES, limit:int=None, seed:int=42, size:int=32, **kwargs)->DataBlock:

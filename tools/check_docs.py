@@ -38,6 +38,10 @@ def check_page(d, url, page):
     assert h1 and h1[0].strip(), f'no title (h1)'
     assert PAGES[page].lower() in h1[0].lower(), f'title {h1[0]!r} is not {PAGES[page]!r}'
     h2 = d.find_elements(By.CSS_SELECTOR, 'article h2, article h3, article h4')
+    toc_wrong = d.execute_script("""
+        const heads = new Set([...document.querySelectorAll('article h2, article h3, article h4')].map(h => h.textContent.replace('\u00b6', '').trim()));
+        return [...document.querySelectorAll('.md-sidebar--secondary .md-nav__link')].map(a => a.textContent.trim()).filter(t => !heads.has(t));""")
+    assert not toc_wrong, f'table-of-contents entries that match no heading: {toc_wrong}'
     broken = d.execute_script('return [...document.images].filter(i => !i.naturalWidth).map(i => i.src)')
     assert not broken, f'broken images: {broken}'
     errors = [l['message'] for l in d.get_log('browser') if l['level'] == 'SEVERE']

@@ -59,8 +59,17 @@ def readme(check=False):
     dest.write_text(md)
     print(f"wrote {dest}")
 
+_HEADING, _CODE = re.compile(r'^(#{1,6} .*)$', re.M), re.compile(r'`([^`\n]+)`')
+
+def code_headings_as_html(nb):
+    "`code` in headings as <code>: mkdocs-jupyter deletes backtick spans before it builds the table of contents ('The `Learner`' would read 'The')."
+    esc = lambda m: '<code>' + m[1].replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;') + '</code>'
+    for c in nb.cells:
+        if c.cell_type == 'markdown': c.source = _HEADING.sub(lambda h: _CODE.sub(esc, h[1]), _src(c))
+    return nb
+
 def site():
-    processed()
+    for f in processed().glob('*.ipynb'): write_nb(code_headings_as_html(read_nb(f)), f)
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '--strict', '-f', str(get_config().config_path/'mkdocs.yml')],
                    check=True, env={**os.environ, 'NO_MKDOCS_2_WARNING': '1'})
 
