@@ -50,8 +50,12 @@ def cached_images(files, cache_dir=None, size:int=32)->Tensor:
             warnings.warn(f"image cache {fname} does not match its files; rebuilding it")
         except Exception as e: warnings.warn(f"image cache {fname} is unreadable ({type(e).__name__}); rebuilding it")
     x = decode_images(files, size)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_path(fname) as tmp: torch.save(dict(key=key, x=x), tmp)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with atomic_path(fname) as tmp: torch.save(dict(key=key, x=x), tmp)
+    except OSError as e:   # a read-only home or a full disk costs the next run a decode, not this run
+        warnings.warn(f"cannot write the image cache {fname} ({e.strerror or type(e).__name__}); the images were decoded without caching: "
+                      f"set CIFAR_GRADCAM_CACHE to a folder you can write to")
     return x
 
 # %% ../nbs/06_fast.ipynb #26326307
