@@ -113,15 +113,14 @@ class Cutout(RandTransform):
         super().before_call(b, split_idx)
         x = b[0] if isinstance(b, tuple) else b
         n, _, h, w = x.shape
-        s = min(self.size, h, w)
+        self.s = s = min(self.size, h, w)
         self.erase = torch.rand(n, device=x.device) < self.p_img
         self.corners = torch.stack([torch.randint(0, h-s+1, (n,), device=x.device), torch.randint(0, w-s+1, (n,), device=x.device)], 1)
     def encodes(self, x:TensorImage):
         _, _, h, w = x.shape
-        s = min(self.size, h, w)
         def inside(start, length):   # (n, length): which rows (or columns) fall in each image's square
             i = torch.arange(length, device=x.device)
-            return (i >= start[:, None]) & (i < start[:, None] + s)
+            return (i >= start[:, None]) & (i < start[:, None] + self.s)
         mask = inside(self.corners[:, 0], h)[:, :, None] & inside(self.corners[:, 1], w)[:, None, :] & self.erase[:, None, None]
         return TensorImage(torch.where(mask[:, None], torch.randn_like(x), x))
 

@@ -76,8 +76,9 @@ def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
 def numerics(learn:Learner)->str:
     "How `learn` computes, for reports: `bf16 autocast, channels-last`, `fp32`, ..."
     mp = first(cb for cb in learn.cbs if isinstance(cb, MixedPrecision))
-    parts = [f"{mp.amp_mode.value} autocast" if mp else 'fp32'] + (['channels-last'] if any(isinstance(cb, ChannelsLast) for cb in learn.cbs) else [])
-    return ', '.join(parts + (['torch.compile'] if any(isinstance(cb, CompileModel) for cb in learn.cbs) else []))
+    has = lambda t: any(isinstance(cb, t) for cb in learn.cbs)
+    parts = [f"{mp.amp_mode.value} autocast" if mp else 'fp32', has(ChannelsLast) and 'channels-last', has(CompileModel) and 'torch.compile']
+    return ', '.join(p for p in parts if p)
 
 # %% ../nbs/02_train.ipynb #cf2152f3
 def epoch_line(log)->str:
