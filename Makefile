@@ -9,7 +9,7 @@ DATA ?=
 OUT ?= runs/cifar10
 ARGS ?=
 
-.PHONY: install run test bench readme docs docs-check browser clean
+.PHONY: install run test test-quick outputs bench readme docs docs-check browser clean
 
 # The install is redone when the dependencies' files change in content (nbdev rewrites pyproject.toml unchanged, so not by date).
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
@@ -28,6 +28,14 @@ run: install
 test: install
 	@bash .ci/test
 
+# The notebooks' own tests without the slow ones (whole runs in subprocesses), for a quick check while editing.
+test-quick: install
+	$(BIN)/nbdev-test
+
+# Re-execute the notebooks in place on the mini set and keep their outputs (figures, tables): `make outputs NB="04_train 06_gradcam"` for some.
+outputs: install
+	$(BIN)/python tools/outputs.py $(NB)
+
 # Training throughput: plain PyTorch, fastai's DataBlock path and the fast path on the same images (bench/bench.py; needs DATA).
 # On a GPU: make bench DATA=DIR ARGS="--bs 512 --only plain_fp32,plain,datablock,fast --compile"
 bench: install
@@ -40,7 +48,7 @@ readme: install
 
 # The docs site in _docs/: nbdev-docs where Quarto is installed, else mkdocs-material from the same processed notebooks.
 docs: install
-	@if command -v quarto >/dev/null; then $(BIN)/nbdev-docs; else $(BIN)/python tools/docs.py site; fi
+	@if command -v quarto >/dev/null; then $(BIN)/python tools/docs.py sidebar && $(BIN)/nbdev-docs; else $(BIN)/python tools/docs.py site; fi
 
 # Debian's Chromium and ChromeDriver, for the docs check (needs root, as on CI machines).
 browser:

@@ -24,9 +24,10 @@ from torch.utils.data import DataLoader
 import torchvision, torchvision.transforms as T
 import fastai
 from fastai.vision.all import set_seed, cifar_stats
+from cifar_gradcam.core import device_numerics, native_bf16
 from cifar_gradcam.data import cifar_dls, cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
-from cifar_gradcam.train import cifar_learner, train, history, native_bf16
+from cifar_gradcam.train import cifar_learner, train, history
 from cifar_gradcam.fast import fast_cifar_dls
 
 def cpu_name():
@@ -36,12 +37,6 @@ def cpu_name():
 def device_desc(dev):
     if dev.type == 'cuda': return f"{torch.cuda.get_device_name(dev)} (CUDA {torch.version.cuda}), host {os.cpu_count()} cores"
     return f"CPU: {cpu_name()}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}, bf16 instructions: {native_bf16()}"
-
-def numerics(dev, precision):
-    "(autocast dtype or None, channels-last?) as `cifar_learner` chooses them for `dev`."
-    if precision == 'fp32' or dev.type not in ('cuda', 'cpu'): return None, False
-    if dev.type == 'cuda': return (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16), True
-    return (torch.bfloat16 if native_bf16() else None), True
 
 def plain(a, dev, precision=None):
     set_seed(a.seed, reproducible=True)
@@ -54,7 +49,7 @@ def plain(a, dev, precision=None):
     remap = torch.tensor([order.index(c) for c in ds_tr.classes])
     kw = dict(num_workers=a.workers, pin_memory=dev.type == 'cuda', persistent_workers=a.workers > 0)
     dl_tr, dl_te = DataLoader(ds_tr, a.bs, shuffle=True, drop_last=True, **kw), DataLoader(ds_te, a.bs, **kw)
-    dt, cl = numerics(dev, precision or a.precision)
+    dt, cl = device_numerics(dev, (precision or a.precision) != 'fp32')   # as `cifar_learner` chooses them
     model = resnet18_cifar(len(order)).to(dev)
     if cl: model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, betas=(0.9, 0.99), weight_decay=0.01)

@@ -7,11 +7,11 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/showdoc.html.md"""
 # %% auto #0
 __all__ = ['ParamTableRenderer']
 
-# %% ../nbs/99_showdoc.ipynb #63d7fbda
+# %% ../nbs/99_showdoc.ipynb #b7dc4fd9
 from nbdev.showdoc import BasicMarkdownRenderer
 from fastcore.docments import DocmentTbl
 
-# %% ../nbs/99_showdoc.ipynb #b0fa22ad
+# %% ../nbs/99_showdoc.ipynb #2877db42
 class ParamTableRenderer(BasicMarkdownRenderer):
     "nbdev's `show_doc` Markdown (signature, docstring), then a table of the parameters."
     def _repr_markdown_(self):

@@ -2,17 +2,27 @@
 it renders with a title and section headings, the API pages show their parameter tables, every image has loaded,
 the browser console has no error, and search finds `grad_cam`. Screenshots of the home and Grad-CAM pages go to
 _docs_check/. Prints one line a check and ends with 'docs checks: N passed, N failed'; exits 1 on any failure."""
-import functools, http.server, sys, tempfile, threading
+import ast, functools, http.server, io, json, re, sys, tempfile, threading, tokenize
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from book import chapters
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 SITE, SHOTS = Path('_docs'), Path('_docs_check')
-PAGES = {'index.html': 'cifar_gradcam', '00_data.html': 'Data', '01_model.html': 'Model', '02_train.html': 'Training',
-         '03_interpret.html': 'Interpretation', '04_gradcam.html': 'Grad-CAM', '05_cli.html': 'Command line',
-         '06_fast.html': 'fast data path', '99_showdoc.html': 'API docs renderer'}
-API_PAGES = ['00_data.html', '01_model.html', '02_train.html', '03_interpret.html', '04_gradcam.html', '05_cli.html']   # each documents parameters
+PAGES = {c['page']: c['title'] for c in chapters()}   # every notebook, with the title it gives itself
+def documents_parameters(nb:Path)->bool:
+    "Whether an exported function of the notebook `nb` comments its parameters (nbdev's docments), which `show_doc` draws as a table."
+    for c in json.loads(nb.read_text())['cells']:
+        src = ''.join(c['source'])
+        if c['cell_type'] != 'code' or not re.match(r'#\|\s*export', src): continue
+        comments = {t.start[0] for t in tokenize.generate_tokens(io.StringIO(src).readline) if t.type == tokenize.COMMENT}
+        for f in ast.walk(ast.parse(src)):
+            if isinstance(f, ast.FunctionDef) and comments & set(range(f.lineno, f.body[0].lineno)): return True
+    return False
+
+API_PAGES = [c['page'] for c in chapters() if c['module'] and documents_parameters(Path('nbs')/c['file'])]   # each shows parameter tables
 
 def serve(root):
     handler = type("QuietHandler", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
@@ -73,7 +83,7 @@ def main():
         for name, f in checks:
             try: print(f"ok   docs {name}: {f()}"); passed += 1
             except Exception as e: print(f"FAIL docs {name}: {str(e).splitlines()[0] if str(e) else type(e).__name__}"); failed += 1
-        for page, shot in [('index.html', 'home.png'), ('04_gradcam.html', 'gradcam.png')]:
+        for page, shot in [('index.html', 'home.png'), ('06_gradcam.html', 'gradcam.png')]:
             d.get(url + page)
             WebDriverWait(d, 20).until(lambda d: d.execute_script('return [...document.images].every(i => i.complete)'))
             d.set_window_size(1280, min(8000, d.execute_script('return document.body.scrollHeight')))

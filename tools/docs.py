@@ -1,13 +1,18 @@
 """The docs without Quarto, from the same nbdev-processed notebooks `nbdev-docs` renders.
 
     python tools/docs.py readme [--check]   README.md from nbs/index.ipynb (--check: exit 1 if README.md is out of date)
-    python tools/docs.py site               the site in _docs/ (mkdocs-material + mkdocs-jupyter, configured in mkdocs.yml)
+    python tools/docs.py site               the site in _docs/ (mkdocs-material + mkdocs-jupyter, configured in mkdocs.yml;
+                                            its nav is the book's chapters, tools/book.py)
+    python tools/docs.py sidebar            nbs/sidebar.yml, the same chapters for nbdev-docs (Quarto; custom_sidebar)
 
 nbdev processes the notebooks into _proc/ (hidden cells dropped, `show_doc` rendered, front matter extracted).
 What Quarto would do with the result, and mkdocs/nbconvert don't, is done here: the front matter becomes the
 page's title and description, and cells marked `#| echo: false` show their output without their code."""
-import os, re, subprocess, sys, yaml
+import os, re, sys, yaml
 from pathlib import Path
+os.environ.setdefault('NO_MKDOCS_2_WARNING', '1')
+sys.path.insert(0, str(Path(__file__).parent))
+from book import chapters, nav_title
 from fastcore.nbio import read_nb, write_nb
 from nbdev.config import get_config
 from nbdev.quarto import proc_nbs
@@ -49,9 +54,12 @@ def processed(glob=None) -> Path:
 
 def readme(check=False):
     from nbconvert import MarkdownExporter
+    from traitlets.config import Config
     cfg = get_config()
-    md, _ = MarkdownExporter(exclude_input_prompt=True).from_filename(str(processed(cfg.readme_nb)/cfg.readme_nb))
+    hide = Config(TagRemovePreprocessor=dict(enabled=True, remove_input_tags={'remove_input'}))   # `#| echo: false` cells show their output only
+    md, _ = MarkdownExporter(config=hide, exclude_input_prompt=True).from_filename(str(processed(cfg.readme_nb)/cfg.readme_nb))
     md = re.sub(r'\]\((?!https?:|/|#)', f'](' + cfg.nbs_path.name + '/', md.strip()) + '\n'   # links and images are relative to nbs/
+    md = re.sub(r'\n{3,}', '\n\n', md)   # the blank lines nbconvert leaves where a cell's input was hidden
     dest = cfg.config_path/'README.md'
     if check:
         if dest.exists() and dest.read_text() == md: return print("README.md is in sync with nbs/index.ipynb")
@@ -69,12 +77,20 @@ def code_headings_as_html(nb):
     return nb
 
 def site():
+    from mkdocs.config import load_config
+    from mkdocs.commands.build import build
     for f in processed().glob('*.ipynb'): write_nb(code_headings_as_html(read_nb(f)), f)
-    subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '--strict', '-f', str(get_config().config_path/'mkdocs.yml')],
-                   check=True, env={**os.environ, 'NO_MKDOCS_2_WARNING': '1'})
+    nav = [{nav_title(c): c['file']} for c in chapters()]
+    build(load_config(str(get_config().config_path/'mkdocs.yml'), nav=nav, strict=True))
+
+def sidebar():
+    "Quarto's sidebar (nbdev-docs) with the book's chapters in order, instead of nbdev's own file-name order."
+    yml = yaml.dump({'website': {'sidebar': {'contents': [c['file'] for c in chapters()]}}}, sort_keys=False)
+    (get_config().nbs_path/'sidebar.yml').write_text(yml)
 
 if __name__ == '__main__':
     what = sys.argv[1] if len(sys.argv) > 1 else ''
     if what == 'readme': readme('--check' in sys.argv)
     elif what == 'site': site()
+    elif what == 'sidebar': sidebar()
     else: sys.exit(__doc__)
