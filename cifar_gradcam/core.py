@@ -14,7 +14,7 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'save_fig', 'save_weights', 'export_learner', 'eval_mode',
-           'native_bf16', 'device_numerics', 'mini_path', 'in_test', 'caught_warnings']
+           'native_bf16', 'device_numerics', 'default_cache_dir', 'mini_path', 'in_test', 'caught_warnings']
 
 # %% ../nbs/00_core.ipynb #9803a504
 class CifarError(ValueError):
@@ -84,7 +84,12 @@ def device_numerics(device, mixed_precision:bool=True)->tuple:
     if dev == 'cuda': return (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16), True
     return (torch.bfloat16 if native_bf16() else None), True
 
-# %% ../nbs/00_core.ipynb #067f329c
+# %% ../nbs/00_core.ipynb #85b7d7b2
+def default_cache_dir()->Path:
+    "The project's cache folder: `$CIFAR_GRADCAM_CACHE`, else `~/.cache/cifar_gradcam`."
+    return Path(os.environ.get('CIFAR_GRADCAM_CACHE', Path.home()/'.cache'/'cifar_gradcam'))
+
+# %% ../nbs/00_core.ipynb #81dddaf1
 def mini_path()->Path:
     "The `cifar10_mini` test set: `$CIFAR_MINI`, else `shared/data/cifar10_mini` in this folder or one above it."
     if 'CIFAR_MINI' in os.environ: found = Path(os.environ['CIFAR_MINI']).expanduser()
@@ -92,12 +97,12 @@ def mini_path()->Path:
     if found is None or not found.is_dir(): raise CifarError(f"the test data cifar10_mini is missing ({found}): set CIFAR_MINI to its folder")
     return found.resolve()
 
-# %% ../nbs/00_core.ipynb #847985c8
+# %% ../nbs/00_core.ipynb #065db942
 def in_test()->bool:
     "Whether this runs under `nbdev-test` (which sets `IN_TEST`), where examples are kept small."
     return bool(os.environ.get('IN_TEST'))
 
-# %% ../nbs/00_core.ipynb #e74eb813
+# %% ../nbs/00_core.ipynb #f889c75d
 @contextmanager
 def caught_warnings():
     "Record every warning the block raises; the list it yields holds their messages once the block has run."

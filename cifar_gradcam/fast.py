@@ -12,11 +12,9 @@ from .data import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['default_cache_dir', 'files_key', 'decode_images', 'cached_images', 'TensorDS', 'TensorDL', 'fast_cifar_dls']
+__all__ = ['files_key', 'decode_images', 'cached_images', 'TensorDS', 'TensorDL', 'fast_cifar_dls']
 
-# %% ../nbs/07_fast.ipynb #d1ec856f
-def default_cache_dir()->Path: return Path(os.environ.get('CIFAR_GRADCAM_CACHE', Path.home()/'.cache'/'cifar_gradcam'))
-
+# %% ../nbs/07_fast.ipynb #a2218f48
 def files_key(files)->str:
     "A hash of `files`' paths, sizes and modification times: changes when any file does."
     h = hashlib.sha1()

@@ -87,7 +87,7 @@ def upsample_cams(maps:Tensor, size=(32, 32))->Tensor:
 def show_cam(img, cam:Tensor, ax=None, alpha:float=0.5, cmap:str='jet', title:str=None, **kwargs):
     "Show `img` (a PIL image or a (3, H, W) tensor in [0, 1]) with `cam` (h, w) upsampled over it."
     img = image2tensor(img) / 255 if isinstance(img, Image.Image) else TensorImage(img).cpu()
-    ax = ifnone(ax, plt.subplots(figsize=(3, 3))[1])
+    if ax is None: _, ax = plt.subplots(figsize=(3, 3))   # not `ifnone`, which would make a figure every call
     ax.imshow(img.permute(1, 2, 0).numpy())
     ax.imshow(upsample_cams(cam[None].cpu(), img.shape[-2:])[0].numpy(), cmap=cmap, alpha=alpha, vmin=0, vmax=1)
     ax.set_axis_off()
@@ -156,5 +156,5 @@ def interp_cams(interp:ClassificationInterpretation, layer='layer4', frac:float=
     f = faithfulness(model, x, maps, interp.decoded.to(x.device), frac, seed)
     return maps.cpu(), dict(layer=find_layer(model, layer)[0], seconds=secs, **f)
 
-# %% ../nbs/06_gradcam.ipynb #e8359367
+# %% ../nbs/06_gradcam.ipynb #e24cd58d
 test_set_cams = interp_cams

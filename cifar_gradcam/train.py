@@ -9,6 +9,7 @@ from __future__ import annotations
 import os, sys, tempfile, time
 from contextlib import contextmanager, nullcontext
 import torch.distributed as dist
+from . import __version__
 from .core import *
 from .data import *
 from .model import *
@@ -92,9 +93,10 @@ def train(learn:Learner, epochs:int, lr:float, show_progress:bool=None, **kwargs
 _renames = dict(train_loss='train_loss', train_accuracy='train_acc', valid_loss='test_loss', valid_accuracy='test_acc')
 
 def history(recorder:Recorder)->list:
-    "One dict an epoch: `epoch`, `train_loss`, `train_acc`, `test_loss`, `test_acc`."
-    names = [_renames[n] for n in recorder.metric_names[1:len(recorder.values[0])+1]] if recorder.values else []
-    return [dict(epoch=i+1, **{n: float(v) for n,v in zip(names, vals)}) for i,vals in enumerate(recorder.values)]
+    "One dict an epoch: `epoch`, `train_loss`, `train_acc`, `test_loss`, `test_acc` (none before the first fit)."
+    values = recorder.__dict__.get('values', [])   # set by the first fit
+    names = [_renames[n] for n in recorder.metric_names[1:len(values[0])+1]] if values else []
+    return [dict(epoch=i+1, **{n: float(v) for n,v in zip(names, vals)}) for i,vals in enumerate(values)]
 
 # %% ../nbs/04_train.ipynb #749e709c
 def plot_curves(recorder:Recorder, title:str=None)->plt.Figure:
@@ -116,16 +118,22 @@ def plot_curves(recorder:Recorder, title:str=None)->plt.Figure:
     return fig
 
 # %% ../nbs/04_train.ipynb #a526aebf
-def mini_learner(test_limit:int=200, epochs:int=4, lr:float=2e-3, path=None)->Learner:
-    "A `Learner` trained on the mini set for the book's examples: the CIFAR ResNet18, `epochs` at `lr`; under test, the small ResNet for one epoch on `test_limit` images a split."
+def mini_learner(test_limit:int=200, epochs:int=4, lr:float=2e-3, path=None, cache:bool=None)->Learner:
+    "A `Learner` trained on the mini set for the book's examples; with `cache` (default: outside tests) its weights are kept and read back next time."
+    small, cache = in_test(), ifnone(cache, not in_test())
     set_seed(0, reproducible=True)
-    small = in_test()
     dls = cifar_dls(mini_path(), bs=50 if small else 128, limit=test_limit if small else None, num_workers=0)
     learn = cifar_learner(dls, tiny_resnet_cifar() if small else None, path=ifnone(path, tempfile.mkdtemp()))
-    train(learn, 1 if small else epochs, lr)
+    epochs = 1 if small else epochs
+    fname = default_cache_dir()/f"mini-learner-{__version__}-{'tiny' if small else 'resnet18'}-{len(dls.train_ds)}-{epochs}-{lr:g}.pth"
+    if cache and fname.exists():
+        try: learn.model.load_state_dict(torch.load(fname, weights_only=True)); return learn
+        except Exception: pass   # a damaged or foreign file: train again and replace it
+    train(learn, epochs, lr)
+    if cache: fname.parent.mkdir(parents=True, exist_ok=True); save_weights(learn.model, fname)
     return learn
 
-# %% ../nbs/04_train.ipynb #5c069389
+# %% ../nbs/04_train.ipynb #41d5f2a0
 class Checkpoint(Callback):
     "After every epoch, save model, optimizer, epochs done, history and `config` to `fname`, atomically."
     order = Recorder.order + 1   # after the Recorder has logged the epoch
@@ -146,7 +154,7 @@ class StopOnNaN(Callback):
             raise CifarError(f"the loss became {self.loss.item()} at epoch {self.epoch+1}, batch {self.iter+1}: training diverged; "
                              f"try a lower --lr (the last good checkpoint is kept)")
 
-# %% ../nbs/04_train.ipynb #25093eac
+# %% ../nbs/04_train.ipynb #4d0d6f27
 def load_checkpoint(fname)->dict:
     "The state `Checkpoint` saved in `fname`, or a `CifarError` if it is missing or damaged."
     fname = Path(fname)
@@ -164,7 +172,7 @@ def restore(learn:Learner, state:dict)->int:
     learn.opt.load_state_dict(state['opt'])
     return state['epochs_done']
 
-# %% ../nbs/04_train.ipynb #edb843e0
+# %% ../nbs/04_train.ipynb #d9b98f94
 def fit_with_checkpoints(learn:Learner, epochs:int, lr:float, fname, config:dict=None, state:dict=None, show_progress:bool=None)->float:
     "`train` with a `Checkpoint` to `fname` and `StopOnNaN`; from `state` (a loaded checkpoint) if given. Seconds of the fit."
     start = restore(learn, state) if state else 0
@@ -172,7 +180,7 @@ def fit_with_checkpoints(learn:Learner, epochs:int, lr:float, fname, config:dict
     if state: learn.recorder.values[:start] = [L(v) for v in state['values'][:start]]
     return secs
 
-# %% ../nbs/04_train.ipynb #4dc7f36e
+# %% ../nbs/04_train.ipynb #d6b4ec1a
 @patch
 def _broadcast(self:DistributedDL, t, rank):
     "Broadcast the index list `t` from `rank`: on CUDA for NCCL as fastai does, on the CPU for gloo."
@@ -181,7 +189,7 @@ def _broadcast(self:DistributedDL, t, rank):
     dist.broadcast(t, rank)
     return t.cpu().tolist()
 
-# %% ../nbs/04_train.ipynb #f1f524d3
+# %% ../nbs/04_train.ipynb #73ca54d8
 def data_parallel(learn:Learner):
     "fastai's `distrib_ctx` when launched by `torchrun`/`accelerate launch` with several processes, else a no-op context."
     if num_distrib() <= 1: return nullcontext()

@@ -1,8 +1,9 @@
 """Open the built docs site (_docs/) in headless Chromium, as a reader would, and check every page:
 it renders with a title and section headings, the API pages show their parameter tables, every image has loaded,
-the browser console has no error, and search finds `grad_cam`. Screenshots of the home and Grad-CAM pages go to
+every figure the notebook keeps is on the page (and the pages that must show figures show them), the browser console
+has no error, and search finds `grad_cam`. Screenshots of the home page and of every page with figures go to
 _docs_check/. Prints one line a check and ends with 'docs checks: N passed, N failed'; exits 1 on any failure."""
-import ast, functools, http.server, io, json, re, sys, tempfile, threading, tokenize
+import ast, functools, http.server, io, json, re, shutil, sys, tempfile, threading, tokenize
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from book import chapters
@@ -24,6 +25,16 @@ def documents_parameters(nb:Path)->bool:
 
 API_PAGES = [c['page'] for c in chapters() if c['module'] and documents_parameters(Path('nbs')/c['file'])]   # each shows parameter tables
 
+# The pages that must show figures whatever their notebooks hold (a notebook stripped of its outputs fails here).
+MIN_IMAGES = {'01_data': 1, '02_model': 1, '04_train': 1, '05_interpret': 1, '06_gradcam': 3, 'tutorial': 3}
+
+def stored_figures(nb:Path)->int:
+    "How many images the notebook `nb` keeps as outputs of cells the docs show (not `#| hide`)."
+    cells = [c for c in json.loads(nb.read_text())['cells'] if c['cell_type'] == 'code' and not re.search(r'^#\|\s*hide\s*$', ''.join(c['source']), re.M)]
+    return sum(any(k.startswith('image/') for k in o.get('data', {})) for c in cells for o in c.get('outputs', []))
+
+FIGURES = {c['page']: max(stored_figures(Path('nbs')/c['file']), MIN_IMAGES.get(c['stem'], 0)) for c in chapters()}
+
 def serve(root):
     handler = type("QuietHandler", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
     handler = functools.partial(handler, directory=str(root))
@@ -39,6 +50,12 @@ def browser():
               f'--user-data-dir={tempfile.mkdtemp()}']: o.add_argument(a)
     o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
     return webdriver.Chrome(options=o, service=webdriver.ChromeService('/usr/bin/chromedriver'))
+
+def screenshot(d, name):
+    "The whole page, top to bottom, into _docs_check/."
+    d.set_window_size(1280, min(16000, d.execute_script('return document.body.scrollHeight')))
+    d.save_screenshot(str(SHOTS/name))
+    d.set_window_size(1280, 1600)
 
 def check_page(d, url, page):
     d.get(url + page)
@@ -57,6 +74,8 @@ def check_page(d, url, page):
     errors = [l['message'] for l in d.get_log('browser') if l['level'] == 'SEVERE']
     assert not errors, f'console errors: {errors}'
     n_img = d.execute_script("return [...document.querySelectorAll('article img')].length")
+    assert n_img >= FIGURES[page], f'{n_img} images on the page, but its notebook has {FIGURES[page]} figures to show'
+    if FIGURES[page] or page == 'index.html': screenshot(d, page.replace('.html', '.png'))
     n_tables = len(d.find_elements(By.CSS_SELECTOR, 'article table'))
     if page in API_PAGES:
         assert h2, 'no section headings'
@@ -75,7 +94,7 @@ def check_search(d, url):
 
 def main():
     if not (SITE/'index.html').exists(): sys.exit(f"no site in {SITE}: run `make docs` first")
-    SHOTS.mkdir(exist_ok=True)
+    shutil.rmtree(SHOTS, ignore_errors=True); SHOTS.mkdir()
     srv, url = serve(SITE)
     d, passed, failed = browser(), 0, 0
     try:
@@ -83,13 +102,7 @@ def main():
         for name, f in checks:
             try: print(f"ok   docs {name}: {f()}"); passed += 1
             except Exception as e: print(f"FAIL docs {name}: {str(e).splitlines()[0] if str(e) else type(e).__name__}"); failed += 1
-        for page, shot in [('index.html', 'home.png'), ('06_gradcam.html', 'gradcam.png')]:
-            d.get(url + page)
-            WebDriverWait(d, 20).until(lambda d: d.execute_script('return [...document.images].every(i => i.complete)'))
-            d.set_window_size(1280, min(8000, d.execute_script('return document.body.scrollHeight')))
-            d.save_screenshot(str(SHOTS/shot))
-            d.set_window_size(1280, 1600)
-        print(f"screenshots in {SHOTS}/: home.png, gradcam.png")
+        print(f"screenshots in {SHOTS}/: " + ', '.join(sorted(o.name for o in SHOTS.glob('*.png'))))
     finally: d.quit(); srv.shutdown()
     print(f"docs checks: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)

@@ -4,9 +4,11 @@
     python tools/outputs.py 04_train ...    only these
 
 Each notebook runs as a reader runs it in Jupyter, from nbs/, with the figures as PNG; not under test (IN_TEST is unset),
-so a notebook that sizes its examples by `IN_TEST` uses its full sizes on the mini set. Cells marked `#| eval: false`
-and nbdev's `slow` test cells are skipped, as a plain `nbdev-test` skips them. The notebooks are then cleaned with
-nbdev-clean, which keeps outputs. Prints the seconds and the size of each notebook."""
+so a notebook that sizes its examples by `IN_TEST` uses its full sizes on the mini set; `$CIFAR_MINI` is set, so the
+tutorial reads the mini set too instead of downloading CIFAR-10. The book's example model (`mini_learner`) is trained
+afresh once, then read from the cache by the notebooks after. Cells marked `#| eval: false` and nbdev's `slow` test cells
+are skipped, as a plain `nbdev-test` skips them. The notebooks are then cleaned with nbdev-clean, which keeps outputs.
+Prints the seconds and the size of each notebook."""
 import os, sys, time
 from pathlib import Path
 os.environ.pop('IN_TEST', None)
@@ -16,6 +18,7 @@ from fastcore.xtras import working_directory
 from nbdev.clean import nbdev_clean
 from nbdev.process import NBProcessor
 from nbdev.test import _skip_cell
+from cifar_gradcam.core import default_cache_dir, mini_path
 sys.path.insert(0, str(Path(__file__).parent))
 from book import NBS, chapters
 
@@ -28,6 +31,8 @@ def run_notebook(fn:Path):
     write_nb(nb, fn)
 
 def main(names):
+    os.environ.setdefault('CIFAR_MINI', str(mini_path()))
+    for f in default_cache_dir().glob('mini-learner-*.pth'): f.unlink()   # the example model of this code, not an older one
     files = [NBS/f'{n}.ipynb' for n in names] if names else [NBS/c['file'] for c in chapters()]
     for fn in files:
         start = time.time()
