@@ -9,7 +9,7 @@ DATA ?=
 OUT ?= runs/cifar10
 ARGS ?=
 
-.PHONY: install run test test-quick outputs bench readme docs docs-check browser clean
+.PHONY: install run test test-quick outputs bench bench-cams readme docs docs-check browser clean
 
 # The install is redone when the dependencies' files change in content (nbdev rewrites pyproject.toml unchanged, so not by date).
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
@@ -41,6 +41,10 @@ outputs: install
 bench: install
 	@test -n "$(DATA)" || { echo "error: make bench needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
 	$(BIN)/python bench/bench.py --path $(DATA) $(ARGS)
+
+# Maps/s of each CAM method, against pytorch-grad-cam's, on the same batches (bench/cams.py).
+bench-cams: install
+	$(BIN)/python bench/cams.py $(ARGS)
 
 # README.md is written from nbs/index.ipynb (nbdev-processed, converted by nbconvert; no Quarto needed).
 readme: install

@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #710f0fb3
 from __future__ import annotations
-import json, os, warnings
+import http.server, json, os, threading, warnings
 from contextlib import contextmanager
 # torch 2.14 deprecates `torch.jit.script`, which fastai still calls at import: the warning is fastai's, not the user's.
 warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated')
@@ -14,7 +14,8 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'save_fig', 'save_weights', 'export_learner', 'eval_mode',
-           'native_bf16', 'device_numerics', 'default_cache_dir', 'mini_path', 'in_test', 'caught_warnings']
+           'native_bf16', 'device_numerics', 'default_cache_dir', 'mini_path', 'in_test', 'caught_warnings',
+           'serve_folder']
 
 # %% ../nbs/00_core.ipynb #9803a504
 class CifarError(ValueError):
@@ -111,3 +112,15 @@ def caught_warnings():
         warnings.simplefilter('always')
         yield msgs
     msgs.extend(str(o.message) for o in w)
+
+# %% ../nbs/00_core.ipynb #fec6c3af
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args): pass   # no line on stderr for every request
+
+@contextmanager
+def serve_folder(path=None, handler=None):
+    "Serve the folder `path` (or run `handler`, an HTTP request handler class) on 127.0.0.1 for the block; yields the base URL."
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler or partial(_QuietFiles, directory=str(path)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try: yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally: srv.shutdown(); srv.server_close()

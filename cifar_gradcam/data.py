@@ -6,35 +6,62 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #aaf23205
 from __future__ import annotations
-import random, socket, warnings
+import gzip, random, shutil, tarfile, warnings, zlib
 from itertools import chain, zip_longest
 from urllib.error import URLError
+from fastdownload import FastDownload, download_url
+import fastai.data
 from .core import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CIFAR_CLASSES', 'LAYOUT', 'download_cifar', 'check_layout', 'class_folders', 'cifar_vocab', 'balanced_sample',
-           'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'cifar_augment', 'cifar_block', 'cifar_dls']
+__all__ = ['CIFAR_CLASSES', 'LAYOUT', 'cifar_url', 'download_cifar', 'cifar_archive', 'check_layout', 'class_folders',
+           'cifar_vocab', 'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'cifar_augment',
+           'cifar_block', 'cifar_dls']
 
 # %% ../nbs/01_data.ipynb #2a13f014
 CIFAR_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
 LAYOUT = "DIR/train/<class>/*.png and DIR/test/<class>/*.png"
 
-# %% ../nbs/01_data.ipynb #19cfcd88
-def download_cifar(url:str=URLs.CIFAR, # the archive to fetch (fastai's CIFAR-10 by default)
+# %% ../nbs/01_data.ipynb #761e59b5
+def cifar_url()->str:
+    "Where CIFAR-10 is downloaded from: `$CIFAR_GRADCAM_URL` if set, else fastai's `URLs.CIFAR`."
+    return os.environ.get('CIFAR_GRADCAM_URL') or URLs.CIFAR
+
+# %% ../nbs/01_data.ipynb #f4881daa
+def download_cifar(url:str=None,       # the archive to fetch (default: `cifar_url()`)
                    timeout:float=15,   # seconds without an answer before giving up
                   )->Path:
-    "Download and extract CIFAR-10 with fastai's `untar_data`, or fail at once with a `CifarError` when offline."
-    old = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(timeout)
-    try: return untar_data(url)
+    "Download and extract CIFAR-10 as fastai's `untar_data` does (once, into `FASTAI_HOME`), or fail with a one-line `CifarError`."
+    url = url or cifar_url()
+    fd = FastDownload(fastai_cfg(), module=fastai.data, base='~/.fastai')   # fastai's own downloader and published checksums
+    fd.arch_path().mkdir(parents=True, exist_ok=True)
+    arch = urldest(url, fd.arch_path())
+    if (data := fd.data_path('data', arch)).exists(): return data
+    try:
+        if not (arch.exists() and fd.check(url, arch)): download_url(url, arch, timeout=timeout, show_progress=False)
+        if not fd.check(url, arch): raise tarfile.ReadError("its size or checksum is not the published one")
+        return fd.extract(url)
+    except (tarfile.TarError, shutil.ReadError, EOFError, gzip.BadGzipFile, zlib.error) as e:   # before OSError: some of these are
+        arch.unlink(missing_ok=True)
+        raise CifarError(f"the archive downloaded from {url} is damaged ({type(e).__name__}: {e}); it was removed: run again to download it afresh") from None
     except (URLError, OSError) as e:
         why = getattr(e, 'reason', e)
+        if isinstance(why, TimeoutError): why = f"no answer for {timeout:g} s"
         raise CifarError(f"could not download CIFAR-10 from {url} ({why}); no internet? "
                          f"Pass a local folder in fastai's layout instead: cifar_dls(path=DIR) or cifar-gradcam --path DIR") from None
-    finally: socket.setdefaulttimeout(old)
+    finally: arch.with_name(arch.name + '.part').unlink(missing_ok=True)   # what an interrupted download leaves
 
-# %% ../nbs/01_data.ipynb #515a122e
+# %% ../nbs/01_data.ipynb #61328a92
+def cifar_archive(src, dest, per_class:int=3)->Path:
+    "A `.tgz` at `dest` in fastai's CIFAR layout, with the first `per_class` images of each class of each split of `src` (for tests)."
+    with tarfile.open(dest, 'w:gz') as tar:
+        for split in ('train', 'test'):
+            for folder in sorted(o for o in (Path(src)/split).iterdir() if o.is_dir()):
+                for f in sorted(folder.iterdir())[:per_class]: tar.add(f, f'{Path(dest).name.split(".")[0]}/{split}/{folder.name}/{f.name}')
+    return Path(dest)
+
+# %% ../nbs/01_data.ipynb #efbc93eb
 def check_layout(path)->Path:
     "`path` as a `Path` if it holds `train/` and `test/` folders, else a `CifarError` naming the expected layout."
     path = Path(path).expanduser()
@@ -43,7 +70,7 @@ def check_layout(path)->Path:
     if missing: raise CifarError(f"{path} has no {' or '.join(s+'/' for s in missing)} folder; expected fastai's CIFAR layout {LAYOUT}")
     return path
 
-# %% ../nbs/01_data.ipynb #6a6d6a37
+# %% ../nbs/01_data.ipynb #a0dfb4af
 def class_folders(path:Path)->set:
     "Names of the class folders in `path`."
     return {o.name for o in Path(path).iterdir() if o.is_dir() and not o.name.startswith('.')}
@@ -55,7 +82,7 @@ def cifar_vocab(path:Path)->list:
     if test - train: raise CifarError(f"classes in {path/'test'} that are not in {path/'train'}: {', '.join(sorted(test-train))}; every test class needs training images")
     return list(CIFAR_CLASSES) if train <= set(CIFAR_CLASSES) else sorted(train)
 
-# %% ../nbs/01_data.ipynb #bee7545f
+# %% ../nbs/01_data.ipynb #9f4a4426
 def balanced_sample(items, n:int, seed:int=42, label_func=parent_label)->L:
     "At most `n` of `items`, chosen at random with `seed`, as evenly spread over the labels as the classes allow."
     groups = groupby(sorted(items), label_func)
@@ -64,7 +91,7 @@ def balanced_sample(items, n:int, seed:int=42, label_func=parent_label)->L:
     rounds = zip_longest(*(groups[k] for k in sorted(groups)))
     return L(o for o in chain.from_iterable(rounds) if o is not None)[:n]
 
-# %% ../nbs/01_data.ipynb #54b7ca98
+# %% ../nbs/01_data.ipynb #38c836b1
 def drop_unreadable(items:L)->L:
     "`items` less the files PIL cannot decode (fastai's `verify_image`), with one warning that counts and names them."
     bad = set(items.filter(lambda o: not verify_image(o)))   # in this process: a pool costs more than 32x32 PNGs do
@@ -82,7 +109,7 @@ def cifar_items(path:Path, limit:int=None, seed:int=42, check:bool=True)->L:
         if not o: raise CifarError(f"{path/s} holds no readable images; expected {LAYOUT}")
     return L(chain(*splits.values()))
 
-# %% ../nbs/01_data.ipynb #f63f6380
+# %% ../nbs/01_data.ipynb #e40d3b66
 class PadCrop(RandTransform):
     "Reflect-pad a batch of images by `pad` pixels and crop each back to its size at its own random offset."
     split_idx, order = 0, 15   # training only; after `IntToFloatTensor`, before `Normalize`
@@ -118,12 +145,12 @@ class Cutout(RandTransform):
         mask = inside(self.corners[:, 0], h)[:, :, None] & inside(self.corners[:, 1], w)[:, None, :] & self.erase[:, None, None]
         return TensorImage(torch.where(mask[:, None], torch.randn_like(x), x))
 
-# %% ../nbs/01_data.ipynb #cb7912ae
+# %% ../nbs/01_data.ipynb #70776041
 def cifar_augment(pad:int=4, flip:float=0.5, erase:float=0.5, erase_size:int=8, size:int=32, stats=cifar_stats)->list:
     "Batch transforms, each image drawn on its own: pad-`pad` random crop, horizontal flip with probability `flip`, an `erase_size` square cutout with probability `erase`, CIFAR normalisation."
     return [PadCrop(pad), Flip(p=flip), Normalize.from_stats(*stats), Cutout(p=erase, size=min(erase_size, size))]
 
-# %% ../nbs/01_data.ipynb #b6872b1e
+# %% ../nbs/01_data.ipynb #0d375ecb
 def cifar_block(vocab=CIFAR_CLASSES, limit:int=None, seed:int=42, size:int=32, **kwargs)->DataBlock:
     "A fastai `DataBlock` for CIFAR-10 in fastai's folder layout; `kwargs` go to `cifar_augment`."
     return DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(vocab))),
@@ -133,7 +160,7 @@ def cifar_block(vocab=CIFAR_CLASSES, limit:int=None, seed:int=42, size:int=32, *
                      item_tfms=Resize(size, method=ResizeMethod.Squish),
                      batch_tfms=cifar_augment(size=size, **kwargs))
 
-# %% ../nbs/01_data.ipynb #0a14fbca
+# %% ../nbs/01_data.ipynb #f070487f
 def cifar_dls(path=None,          # a folder in fastai's CIFAR layout; `None` downloads the real CIFAR-10
               bs:int=512,         # batch size
               limit:int=None,     # keep at most this many images of each split (class-balanced)
@@ -142,6 +169,6 @@ def cifar_dls(path=None,          # a folder in fastai's CIFAR layout; `None` do
               device=None,        # where batches go (`None`: fastai's default, the GPU if there is one)
               **kwargs)->DataLoaders:
     "CIFAR-10 `DataLoaders`: training on `path/train` (augmented), validation on `path/test`; `kwargs` go to `cifar_augment`."
-    path = download_cifar() if path is None else check_layout(path)
+    path = check_layout(download_cifar() if path is None else path)
     dblock = cifar_block(cifar_vocab(path), limit=limit, seed=seed, **kwargs)
     return dblock.dataloaders(path, path=path, bs=bs, num_workers=num_workers, device=device)

@@ -7,13 +7,16 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/gradcam.html.md"""
 # %% ../nbs/06_gradcam.ipynb #8c138841
 from __future__ import annotations
 import difflib, time, warnings
+import scipy.stats
 from .core import *
 from .interpret import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['test_set_cams', 'find_layer', 'KeepOutput', 'minmax_scale', 'grad_cam', 'upsample_cams', 'show_cam', 'mask_top',
-           'deletion_drop', 'faithfulness', 'interp_batch', 'plot_gradcam_misclassified', 'interp_cams']
+__all__ = ['CAMS', 'GRADIENT_CAMS', 'test_set_cams', 'find_layer', 'KeepOutput', 'minmax_scale', 'cam_maps', 'grad_cam',
+           'upsample_cams', 'show_cam', 'mask_top', 'deletion_drop', 'faithfulness', 'saliency_curves',
+           'randomized_copies', 'rank_correlation', 'interp_batch', 'plot_gradcam_misclassified', 'interp_cams',
+           'compare_cams', 'favoured_cam', 'cams_table', 'plot_cam_methods']
 
 # %% ../nbs/06_gradcam.ipynb #dfbf0346
 def find_layer(model:nn.Module, layer)->tuple:
@@ -44,40 +47,57 @@ def minmax_scale(maps:Tensor)->Tensor:
     span = hi - lo
     return torch.where(span > 0, (maps - lo) / span.clamp_min(torch.finfo(maps.dtype).tiny), torch.zeros_like(maps))
 
-# %% ../nbs/06_gradcam.ipynb #2572e394
-def _cam_batch(model, x, module, name, targets, scale):
+# %% ../nbs/06_gradcam.ipynb #87ff03a1
+def _act_grad(model, x, module, name, targets, need_grad=True):
+    "The layer's output for `x` and the gradient of the `targets`' logits (default: the predicted ones) with respect to it, in float32."
     with torch.inference_mode(False), torch.enable_grad():
         x = x.detach().clone().requires_grad_(True)   # a graph even when every parameter is frozen
         with KeepOutput(module) as hook: logits = model(x)
         if hook.calls != 1: raise CifarError(f"layer {name!r} ran {hook.calls} times in one forward pass; pick a layer that runs once (e.g. a conv or a whole block)")
         act = hook.stored
         if act.dim() != 4: raise CifarError(f"Grad-CAM needs a layer with a (N, C, H, W) output; {name!r} gives {tuple(act.shape)}: pick a conv layer or block")
-        if targets is None: targets = logits.argmax(1)
-        score = logits.gather(1, targets.to(logits.device).long()[:, None]).sum()
-        grad, = torch.autograd.grad(score, act)
-    act, grad = act.detach().float(), grad.float()
-    cam = F.relu((grad.mean((2, 3), keepdim=True) * act).sum(1))
-    return minmax_scale(cam) if scale else cam
+        targets = logits.argmax(1) if targets is None else targets.to(logits.device).long()
+        grad = torch.autograd.grad(logits.gather(1, targets[:, None]).sum(), act)[0].float() if need_grad else None
+    return act.detach().float(), grad, targets
 
-# %% ../nbs/06_gradcam.ipynb #2c704071
-def grad_cam(model:nn.Module,   # any PyTorch model with a convolutional layer
+def _gradcam(act, grad):
+    "Grad-CAM: each channel weighted by the spatial mean of its gradient."
+    return (grad.mean((2, 3), keepdim=True) * act).sum(1)
+
+CAMS = {'gradcam': _gradcam}   # method name -> how it combines activations and gradients into a map (before the ReLU)
+
+# %% ../nbs/06_gradcam.ipynb #f86958af
+def cam_maps(model:nn.Module,   # any PyTorch model with a convolutional layer
              x:Tensor,           # a batch of inputs, (N, C, H, W), on the model's device
              layer='layer4',     # a module of `model` or its dotted name
              targets=None,       # class indices (N,) to explain; `None`: each image's predicted class
+             method='gradcam',   # a name of `CAMS`, or a list of them (one forward and backward pass serves them all)
              bs:int=256,         # images a forward/backward pass, to bound memory
              scale:bool=True,    # min-max scale each map to [0, 1]
-            )->Tensor:
-    "Grad-CAM maps (N, h, w) of `layer` for `targets`, at the layer's resolution, in float32 on `x`'s device."
+            ):
+    "CAM maps (N, h, w) of `layer` for `targets` by `method`, at the layer's resolution, in float32 on `x`'s device; a dict for a list of methods."
+    methods = [method] if isinstance(method, str) else list(method)
+    if unknown := [m for m in methods if m not in CAMS]: raise CifarError(f"unknown CAM method {unknown[0]!r}; use one of {', '.join(CAMS)}")
     name, module = find_layer(model, layer)
     if targets is not None:
         targets = torch.as_tensor(targets).reshape(-1)
         if len(targets) != len(x): raise CifarError(f"got {len(targets)} targets for {len(x)} images; pass one class index an image, or None")
+    maps = {m: [] for m in methods}
     with eval_mode(model):
-        maps = torch.cat([_cam_batch(model, x[i:i+bs], module, name, None if targets is None else targets[i:i+bs], scale)
-                          for i in range(0, len(x), bs)])
-    if maps.shape[-2:] == (1, 1):
+        for i in range(0, len(x), bs):
+            xb = x[i:i+bs]
+            act, grad, tb = _act_grad(model, xb, module, name, None if targets is None else targets[i:i+bs], need_grad=any(m != 'scorecam' for m in methods))
+            for m in methods:
+                cam = F.relu(_scorecam(model, xb, act, tb, bs) if m == 'scorecam' else CAMS[m](act, grad))
+                maps[m].append(minmax_scale(cam) if scale else cam)
+    maps = {m: torch.cat(o) for m, o in maps.items()}
+    if first(maps.values()).shape[-2:] == (1, 1):
         warnings.warn(f"Grad-CAM on {name!r} gives 1x1 maps, which carry no spatial information; pick an earlier layer such as 'layer4' or 'layer3'")
-    return maps
+    return maps[method] if isinstance(method, str) else maps
+
+def grad_cam(model:nn.Module, x:Tensor, layer='layer4', targets=None, bs:int=256, scale:bool=True)->Tensor:
+    "Grad-CAM maps (N, h, w) of `layer` for `targets`, at the layer's resolution, in float32 on `x`'s device: `cam_maps` with `method='gradcam'`."
+    return cam_maps(model, x, layer, targets, 'gradcam', bs, scale)
 
 # %% ../nbs/06_gradcam.ipynb #87ad4552
 def upsample_cams(maps:Tensor, size=(32, 32))->Tensor:
@@ -94,7 +114,42 @@ def show_cam(img, cam:Tensor, ax=None, alpha:float=0.5, cmap:str='jet', title:st
     if title: ax.set_title(title, **kwargs)
     return ax
 
-# %% ../nbs/06_gradcam.ipynb #2891e7e8
+# %% ../nbs/06_gradcam.ipynb #25508510
+def _hirescam(act, grad):
+    "HiResCAM: the element-wise product of gradient and activation, summed over channels; exact for a model whose head is a linear layer."
+    return (grad * act).sum(1)
+
+def _gradcampp(act, grad):
+    "Grad-CAM++: channel weights from the positive gradients, each position weighted by the second/third-order term of the paper's eq. 19."
+    g2 = grad ** 2
+    alpha = torch.where(grad != 0, g2 / (2 * g2 + act.sum((2, 3), keepdim=True) * g2 * grad + 1e-6), torch.zeros_like(grad))
+    return ((F.relu(grad) * alpha).sum((2, 3), keepdim=True) * act).sum(1)
+
+def _xgradcam(act, grad):
+    "XGrad-CAM: channel weights are the activation-weighted mean of the gradient."
+    return ((grad * act / (act.sum((2, 3), keepdim=True) + 1e-7)).sum((2, 3), keepdim=True) * act).sum(1)
+
+def _layercam(act, grad):
+    "Layer-CAM: the positive gradients weight each position of each channel."
+    return (F.relu(grad) * act).sum(1)
+
+CAMS.update({'hirescam': _hirescam, 'gradcam++': _gradcampp, 'xgradcam': _xgradcam, 'layercam': _layercam})
+
+# %% ../nbs/06_gradcam.ipynb #3f565d6d
+def _scorecam(model, x, act, targets, bs):
+    "Score-CAM: channels weighted by the softmax, over channels, of the target's logit on the input masked by each channel."
+    up = F.interpolate(act, size=x.shape[-2:], mode='bilinear', align_corners=True)
+    lo, hi = up.amin((2, 3), keepdim=True), up.amax((2, 3), keepdim=True)
+    masks = ((up - lo) / (hi - lo + 1e-8)).to(x.dtype)
+    with torch.no_grad():
+        scores = torch.stack([torch.cat([model(x[n] * masks[n, i:i+bs, None]).float()[:, targets[n]] for i in range(0, masks.shape[1], bs)])
+                              for n in range(len(x))])
+    return (scores.softmax(1)[:, :, None, None] * act).sum(1)
+
+CAMS['scorecam'] = _scorecam   # `cam_maps` calls it with the model and the input, which only this method needs
+GRADIENT_CAMS = [m for m in CAMS if m != 'scorecam']
+
+# %% ../nbs/06_gradcam.ipynb #806efcef
 def mask_top(x:Tensor, maps:Tensor, frac:float=0.2, fill:float=0.)->Tensor:
     "`x` with the `frac` most salient pixels of each image (by `maps` upsampled to its size) set to `fill`."
     sal = upsample_cams(maps.to(x.device), x.shape[-2:]).flatten(1)
@@ -116,7 +171,40 @@ def faithfulness(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, frac:fl
     return dict(gradcam=deletion_drop(model, x, maps, targets, frac).mean().item(),
                 random=deletion_drop(model, x, rand, targets, frac).mean().item(), frac=frac, n=len(x))
 
-# %% ../nbs/06_gradcam.ipynb #acfc0dd1
+# %% ../nbs/06_gradcam.ipynb #01d3a0af
+def saliency_curves(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, steps:int=8, bs:int=256, fill:float=0.)->dict:
+    "Deletion and insertion curves of `maps`: the targets' mean probability at `steps`+1 equal fractions of the most salient pixels removed (added), and their areas."
+    n, _, h, w = x.shape
+    order = upsample_cams(maps.to(x.device), (h, w)).flatten(1).argsort(1, descending=True)
+    rank = torch.empty_like(order).scatter_(1, order, torch.arange(h * w, device=x.device).expand_as(order)).view(n, 1, h, w)
+    fracs = torch.linspace(0, 1, steps + 1)
+    def prob(xs): return torch.cat([model(xs[i:i+bs]).float().softmax(1).gather(1, targets[i:i+bs, None].to(x.device))[:, 0] for i in range(0, n, bs)]).mean()
+    with eval_mode(model), torch.no_grad():
+        top = [rank < round(f.item() * h * w) for f in fracs]   # the most salient fraction f of each image's pixels
+        deletion = torch.stack([prob(torch.where(t, fill, x)) for t in top]).cpu()
+        insertion = torch.stack([prob(torch.where(t, x, fill)) for t in top]).cpu()
+    area = lambda c: torch.trapezoid(c, fracs).item()
+    return dict(deletion=deletion.tolist(), insertion=insertion.tolist(), deletion_auc=area(deletion), insertion_auc=area(insertion), n=n)
+
+# %% ../nbs/06_gradcam.ipynb #5022fb54
+def randomized_copies(model:nn.Module, stages=('linear', 'layer4', 'layer3', 'layer2', 'layer1'), seed:int=0)->list:
+    "`(stage, copy of model)` pairs, with the layers re-initialised cumulatively from the head down to each `stage` (the cascade)."
+    m, out = deepcopy(model), []
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for s in stages:
+            for o in find_layer(m, s)[1].modules():
+                if hasattr(o, 'reset_parameters'): o.reset_parameters()   # BatchNorm's too: weights, and running statistics
+            out.append((s, deepcopy(m)))
+    return out
+
+def rank_correlation(a:Tensor, b:Tensor)->Tensor:
+    "Spearman's rank correlation of each pair of maps in `a` and `b` (N, h, w), ties ranked by their mean; 0 where a map is constant."
+    ra, rb = [torch.from_numpy(scipy.stats.rankdata(o.flatten(1).cpu().numpy(), axis=1)).float() for o in (a, b)]
+    ra, rb = ra - ra.mean(1, keepdim=True), rb - rb.mean(1, keepdim=True)
+    return (ra * rb).sum(1) / (ra.norm(dim=1) * rb.norm(dim=1)).clamp_min(1e-12)
+
+# %% ../nbs/06_gradcam.ipynb #db8dc848
 def interp_batch(interp:ClassificationInterpretation, idxs)->Tensor:
     "The normalised inputs of `interp.dl`'s images at `idxs`, as one batch on the model's device."
     items = [interp.dl.items[i] for i in tensor(idxs).reshape(-1).tolist()]
@@ -143,7 +231,7 @@ def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer
     fig.suptitle(f"Grad-CAM on {find_layer(interp.learn.model, layer)[0]}: where the model saw\nthe predicted class (middle) and the true class (right)", fontsize=11)
     return fig
 
-# %% ../nbs/06_gradcam.ipynb #526297ac
+# %% ../nbs/06_gradcam.ipynb #4dfb0385
 def interp_cams(interp:ClassificationInterpretation, layer='layer4', frac:float=0.2, seed:int=0)->tuple:
     "Predicted-class Grad-CAM maps for all of `interp.dl`, and a summary: seconds, images, faithfulness against random maps."
     model, xs, maps, secs, start = interp.learn.model, [], [], 0., 0
@@ -156,5 +244,59 @@ def interp_cams(interp:ClassificationInterpretation, layer='layer4', frac:float=
     f = faithfulness(model, x, maps, interp.decoded.to(x.device), frac, seed)
     return maps.cpu(), dict(layer=find_layer(model, layer)[0], seconds=secs, **f)
 
-# %% ../nbs/06_gradcam.ipynb #e24cd58d
+# %% ../nbs/06_gradcam.ipynb #23130dd0
+def compare_cams(interp:ClassificationInterpretation, layer='layer4', methods=None, n:int=256, steps:int=8, seed:int=0)->dict:
+    "Per method of `methods` (default: the gradient-based ones) and for random maps: deletion and insertion areas, sanity correlation, maps/s."
+    model, methods = interp.learn.model, list(ifnone(methods, GRADIENT_CAMS))
+    idxs = torch.linspace(0, len(interp.targs) - 1, min(n, len(interp.targs))).round().long().unique()
+    x, t = interp_batch(interp, idxs), interp.decoded[idxs]
+    res, trained = {}, {}
+    for m in methods:
+        start = time.perf_counter()
+        trained[m] = cam_maps(model, x, layer, t, method=m)
+        res[m] = dict(maps_per_s=len(x) / (time.perf_counter() - start))
+    for stage, rnd in randomized_copies(model, ('linear', 'layer4'), seed):
+        for m, maps in cam_maps(rnd.to(x.device), x, layer, t, method=methods).items():
+            res[m][f'sanity_{stage}'] = rank_correlation(upsample_cams(trained[m]), upsample_cams(maps)).mean().item()
+    rand = torch.rand(trained[methods[0]].shape, generator=torch.Generator().manual_seed(seed))
+    for m, maps in [*trained.items(), ('random', rand)]:
+        c = saliency_curves(model, x, maps, t, steps)
+        res.setdefault(m, {}).update(deletion_auc=c['deletion_auc'], insertion_auc=c['insertion_auc'], deletion=c['deletion'], insertion=c['insertion'], n=len(x))
+    for m in methods: res[m]['sanity'] = res[m]['sanity_layer4']   # the head and layer4 re-initialised
+    return res
+
+# %% ../nbs/06_gradcam.ipynb #8a88ec36
+def favoured_cam(results:dict, max_sanity:float=0.5)->str:
+    "The method of `compare_cams`' `results` with the widest insertion-deletion gap among those that pass the sanity check, and why."
+    ok = {m: r for m, r in results.items() if m != 'random' and r['sanity'] < max_sanity}
+    if not ok: return f"No method passed the sanity check (its maps barely changed when the model's top layers were randomised): trust none of them on this model."
+    best = max(ok, key=lambda m: ok[m]['insertion_auc'] - ok[m]['deletion_auc'])
+    r, f = ok[best], results['random']
+    return (f"This run's numbers favour {best}: of the methods whose maps change when the model is randomised, its maps separate the evidence best "
+            f"(insertion area {r['insertion_auc']:.3f} against deletion area {r['deletion_auc']:.3f}; random maps: {f['insertion_auc']:.3f} and {f['deletion_auc']:.3f}).")
+
+# %% ../nbs/06_gradcam.ipynb #bfbaefd3
+def cams_table(results:dict)->str:
+    "The methods as a Markdown table: deletion and insertion areas, sanity correlation, maps/s."
+    rows = [f"| {m} | {r['deletion_auc']:.3f} | {r['insertion_auc']:.3f} | {r['sanity']:.2f} | {r['maps_per_s']:.0f} |" if m != 'random' else
+            f"| random maps | {r['deletion_auc']:.3f} | {r['insertion_auc']:.3f} | | |" for m, r in results.items()]
+    return '\n'.join(['| method | deletion area (lower is better) | insertion area (higher is better) | sanity: rank correlation after randomising (lower is better) | maps/s |',
+                      '|---|---|---|---|---|', *rows])
+
+# %% ../nbs/06_gradcam.ipynb #a2566504
+def plot_cam_methods(interp:ClassificationInterpretation, layer='layer4', methods=None, k:int=6)->plt.Figure:
+    "For the `k` highest-loss mistakes: the image, then the map of the predicted class by each of `methods` (default: the gradient-based ones)."
+    methods, idxs = list(ifnone(methods, GRADIENT_CAMS)), misclassified(interp, k)
+    fig, axs = plt.subplots(max(1, len(idxs)), len(methods) + 1, figsize=(1.9 * (len(methods) + 1), 2.1 * max(1, len(idxs)) + 0.5), squeeze=False, layout='constrained')
+    for ax in axs.flat: ax.set_axis_off()
+    if not len(idxs): return fig
+    maps = cam_maps(interp.learn.model, interp_batch(interp, idxs), layer, interp.decoded[idxs], method=methods)
+    for r, i in enumerate(idxs.tolist()):
+        img = interp.dl.dataset[i][0]
+        axs[r, 0].imshow(img); axs[r, 0].set_title(f"true {interp.vocab[interp.targs[i]]}\npred {interp.vocab[interp.decoded[i]]}", fontsize=9)
+        for c, m in enumerate(methods): show_cam(img, maps[m][r], axs[r, c + 1], title=m if r == 0 else None, fontsize=10)
+    fig.suptitle(f"The predicted class's maps on {find_layer(interp.learn.model, layer)[0]}, by method", fontsize=11)
+    return fig
+
+# %% ../nbs/06_gradcam.ipynb #8e7854fa
 test_set_cams = interp_cams

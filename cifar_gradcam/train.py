@@ -118,7 +118,7 @@ def plot_curves(recorder:Recorder, title:str=None)->plt.Figure:
     return fig
 
 # %% ../nbs/04_train.ipynb #a526aebf
-def mini_learner(test_limit:int=200, epochs:int=4, lr:float=2e-3, path=None, cache:bool=None)->Learner:
+def mini_learner(test_limit:int=200, epochs:int=3, lr:float=2e-3, path=None, cache:bool=None)->Learner:
     "A `Learner` trained on the mini set for the book's examples; with `cache` (default: outside tests) its weights are kept and read back next time."
     small, cache = in_test(), ifnone(cache, not in_test())
     set_seed(0, reproducible=True)

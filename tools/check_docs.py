@@ -3,11 +3,12 @@ it renders with a title and section headings, the API pages show their parameter
 every figure the notebook keeps is on the page (and the pages that must show figures show them), the browser console
 has no error, and search finds `grad_cam`. Screenshots of the home page and of every page with figures go to
 _docs_check/. Prints one line a check and ends with 'docs checks: N passed, N failed'; exits 1 on any failure."""
-import ast, functools, http.server, io, json, re, shutil, sys, tempfile, threading, tokenize
+import ast, io, json, re, shutil, sys, tokenize
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from book import chapters
-from selenium import webdriver
+from cifar_gradcam.core import serve_folder
+from cifar_gradcam.report import headless_chrome
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -34,22 +35,6 @@ def stored_figures(nb:Path)->int:
     return sum(any(k.startswith('image/') for k in o.get('data', {})) for c in cells for o in c.get('outputs', []))
 
 FIGURES = {c['page']: max(stored_figures(Path('nbs')/c['file']), MIN_IMAGES.get(c['stem'], 0)) for c in chapters()}
-
-def serve(root):
-    handler = type("QuietHandler", (http.server.SimpleHTTPRequestHandler,), {"log_message": lambda *a: None})
-    handler = functools.partial(handler, directory=str(root))
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv, f"http://127.0.0.1:{srv.server_address[1]}/"
-
-def browser():
-    o = webdriver.ChromeOptions()
-    o.binary_location = '/usr/bin/chromium'
-    for a in ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,1600',
-              f'--user-data-dir={tempfile.mkdtemp()}']: o.add_argument(a)
-    o.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
-    return webdriver.Chrome(options=o, service=webdriver.ChromeService('/usr/bin/chromedriver'))
 
 def screenshot(d, name):
     "The whole page, top to bottom, into _docs_check/."
@@ -95,16 +80,19 @@ def check_search(d, url):
 def main():
     if not (SITE/'index.html').exists(): sys.exit(f"no site in {SITE}: run `make docs` first")
     shutil.rmtree(SHOTS, ignore_errors=True); SHOTS.mkdir()
-    srv, url = serve(SITE)
-    d, passed, failed = browser(), 0, 0
+    with serve_folder(SITE) as site: passed, failed = check_site(site + '/')
+    print(f"docs checks: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+def check_site(url)->tuple:
+    d, passed, failed = headless_chrome(), 0, 0
     try:
         checks = [(p, lambda p=p: check_page(d, url, p)) for p in PAGES] + [('search', lambda: check_search(d, url))]
         for name, f in checks:
             try: print(f"ok   docs {name}: {f()}"); passed += 1
             except Exception as e: print(f"FAIL docs {name}: {str(e).splitlines()[0] if str(e) else type(e).__name__}"); failed += 1
         print(f"screenshots in {SHOTS}/: " + ', '.join(sorted(o.name for o in SHOTS.glob('*.png'))))
-    finally: d.quit(); srv.shutdown()
-    print(f"docs checks: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finally: d.quit()
+    return passed, failed
 
 if __name__ == '__main__': main()
