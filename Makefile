@@ -9,7 +9,7 @@ DATA ?=
 OUT ?= runs/cifar10
 ARGS ?=
 
-.PHONY: install run test test-quick outputs bench bench-cams readme docs docs-check browser clean
+.PHONY: install run test test-quick outputs bench bench-cams bench-accuracy readme docs docs-check browser clean
 
 # The install is redone when the dependencies' files change in content (nbdev rewrites pyproject.toml unchanged, so not by date).
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
@@ -41,6 +41,11 @@ outputs: install
 bench: install
 	@test -n "$(DATA)" || { echo "error: make bench needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
 	$(BIN)/python bench/bench.py --path $(DATA) $(ARGS)
+
+# Time to accuracy: the plain loop against our defaults (and --variants), interleaved over seeds (bench/accuracy.py; needs DATA).
+bench-accuracy: install
+	@test -n "$(DATA)" || { echo "error: make bench-accuracy needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
+	$(BIN)/python bench/accuracy.py --path $(DATA) $(ARGS)
 
 # Maps/s of each CAM method, against pytorch-grad-cam's, on the same batches (bench/cams.py).
 bench-cams: install

@@ -143,7 +143,8 @@ def run_metrics(learn:Learner, cfg:dict, train_seconds:float, found:dict, world:
     h, dls, start, finder = history(learn.recorder), learn.dls, state['epochs_done'] if state else 0, bool(cfg['lr_suggestions'])
     return dict(**{k: h[-1][k] for k in ('train_acc', 'test_acc', 'train_loss', 'test_loss')},
                 lr=cfg['lr'], lr_pick=cfg['suggestion'] if finder else 'fixed', lr_suggestions=cfg['lr_suggestions'],
-                lr_find_iters=cfg['lr_find_iters'] if finder else 0, epochs=cfg['epochs'], bs=cfg['bs'],
+                lr_find_iters=cfg['lr_find_iters'] if finder else 0, lr_find_images=cfg['lr_find_iters'] * cfg['bs'] if finder else 0,
+                epochs=cfg['epochs'], bs=cfg['bs'],
                 n_params=sum(p.numel() for p in learn.model.parameters()), seed=cfg['seed'], device=device_name(dls.device),
                 train_seconds=train_seconds, train_images=(cfg['epochs'] - start) * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
                 world_size=world, fast_data=not datablock, numerics=numerics(learn),

@@ -6,6 +6,8 @@
    (tools/book.py), and so does the code of every module notebook: no chapter leans on a later one.
 2. No library module imports `unittest` (test tools belong in the notebooks' test cells).
 3. The chapter table stored in nbs/index.ipynb (the README's table) is the one tools/book.py derives from nbs/ now.
+4. The tutorial stays the original in a dozen lines: at most `TUTORIAL_LINES` lines of code outside its `#| eval: false`
+   install cell (directives, comments and blank lines not counted), and it exports nothing.
 A self-test runs first: a made-up book whose first module imports its second must fail check 1."""
 import ast, json, sys, tempfile
 from pathlib import Path
@@ -57,6 +59,15 @@ def table_problems(nbs:Path)->list:
     if table in outs: return []
     return ["nbs/index.ipynb's chapter table is not the one the notebooks give now: re-run index.ipynb (make outputs) and commit it"]
 
+TUTORIAL_LINES = 20
+
+def tutorial_problems(nbs:Path)->list:
+    "The tutorial's code beyond `TUTORIAL_LINES` lines, or an export from it."
+    cells = [''.join(c['source']) for c in json.loads((nbs/'tutorial.ipynb').read_text())['cells'] if c['cell_type'] == 'code']
+    code = [l for c in cells if '#| eval: false' not in c for l in c.splitlines() if l.strip() and not l.lstrip().startswith('#')]
+    problems = [f"nbs/tutorial.ipynb has {len(code)} lines of code outside its install cell, more than {TUTORIAL_LINES}"] if len(code) > TUTORIAL_LINES else []
+    return problems + (["nbs/tutorial.ipynb exports code; it only uses the library"] if any('#| export' in c or '#| default_exp' in c for c in cells) else [])
+
 def self_test():
     "A book whose first module imports its second must be caught; the same book in the right order must pass."
     with tempfile.TemporaryDirectory() as d:
@@ -75,9 +86,10 @@ def main():
     self_test()
     root = Path(__file__).resolve().parent.parent
     nbs, lib = root/'nbs', root/'cifar_gradcam'
-    problems = order_problems(nbs, lib) + unittest_problems(lib) + table_problems(nbs)
+    problems = order_problems(nbs, lib) + unittest_problems(lib) + table_problems(nbs) + tutorial_problems(nbs)
     for p in problems: print(f"FAIL layout: {p}")
     if problems: sys.exit(1)
-    print("ok   layout: " + ' -> '.join(c['stem'] for c in chapters(nbs)) + "; no upward import, no unittest in the library, the index table is current")
+    print("ok   layout: " + ' -> '.join(c['stem'] for c in chapters(nbs)) + "; no upward import, no unittest in the library, the index table is current, "
+          f"the tutorial's code is {TUTORIAL_LINES} lines or fewer")
 
 if __name__ == '__main__': main()

@@ -1,0 +1,159 @@
+"""Time to accuracy: the plain-PyTorch loop against cifar_gradcam's default recipe and its variants, on the same machine (a benchmark).
+
+    python bench/accuracy.py --path ../shared/data/cifar10_mini --out bench/results-accuracy-cpu.json        # or: make bench-accuracy DATA=DIR
+    python bench/accuracy.py --path DIR --bs 512 --variants defaults --out bench/results-accuracy-gpu.json  # on a GPU
+
+plain: the original's recipe in plain PyTorch, as issue 14 states it: the CIFAR ResNet18, SGD (momentum 0.9, nesterov, weight
+decay 5e-4), `OneCycleLR` with max LR `--plain-lr`, torchvision's reflect-padded random crop, flip, `RandomErasing(p=0.5)` of an
+8x8 square and the CIFAR normalisation, `--plain-epochs` epochs. Its final test accuracy (mean over the seeds) is the target.
+
+ours: what `cifar-gradcam --epochs E --bs B` does (the uint8 fast path, `cifar_learner`, fastai's LR finder over `--finder-iters`
+batches, its `valley` pick as `lr_max` of `fit_one_cycle`), and each variant of it named in `--variants`, joined with `+` to
+combine changes (e.g. `minimum+ls`): `minimum` (fastai's minimum/10), `steep`, `slide` (other picks of the same sweep),
+`finder40` (a 40-batch sweep), `ls` (label smoothing 0.1), `sgd` (fastai's SGD, nesterov-free momentum 0.9, wd 5e-4 instead of
+Adam), `fixed` (no finder: lr_max `--fixed-lr`). The flip-TTA accuracy (mean of an image's and its mirror's probabilities) is
+measured after training and reported beside the plain test accuracy, never instead of it.
+
+The clock counts what a user waits for before the model is trained: the LR finder and the training steps; the test pass after
+each epoch is measurement and is left out for both sides alike. Runs are interleaved (plain, ours, variants; then the next seed)
+so that a machine's drift hits all of them alike. Prints per-epoch accuracy and seconds, the epochs and seconds each run needs to
+reach the target, the time ratio against the plain loop, and a table over the seeds (mean and spread); writes JSON."""
+import argparse, json, os, platform, statistics, time
+from pathlib import Path
+import torch, torch.nn.functional as F
+from torch.utils.data import DataLoader
+import torchvision, torchvision.transforms as T
+import fastai
+from fastai.vision.all import Callback, SGD, set_seed, cifar_stats, minimum, steep, slide, valley, partial
+from cifar_gradcam.core import eval_mode
+from cifar_gradcam.data import cifar_vocab
+from cifar_gradcam.model import resnet18_cifar
+from cifar_gradcam.train import cifar_learner, history
+from cifar_gradcam.fast import fast_cifar_dls
+from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
+
+def plain(a, dev, seed):
+    "The plain loop; per epoch: test accuracy and the training seconds so far."
+    set_seed(seed, reproducible=True)
+    mean, std = cifar_stats
+    tr = T.Compose([T.RandomCrop(32, padding=4, padding_mode='reflect'), T.RandomHorizontalFlip(), T.ToTensor(), T.Normalize(mean, std),
+                    T.RandomErasing(p=0.5, scale=(64/1024, 64/1024), ratio=(1., 1.), value=0)])
+    te = T.Compose([T.ToTensor(), T.Normalize(mean, std)])
+    ds_tr, ds_te = torchvision.datasets.ImageFolder(f"{a.path}/train", tr), torchvision.datasets.ImageFolder(f"{a.path}/test", te)
+    remap = torch.tensor([cifar_vocab(Path(a.path)).index(c) for c in ds_tr.classes])   # CIFAR-10's label order, as cifar_dls uses
+    kw = dict(num_workers=a.workers, pin_memory=dev.type == 'cuda', persistent_workers=a.workers > 0)
+    dl_tr, dl_te = DataLoader(ds_tr, a.bs, shuffle=True, drop_last=True, **kw), DataLoader(ds_te, 512, **kw)
+    model = resnet18_cifar(len(remap)).to(dev)
+    opt = torch.optim.SGD(model.parameters(), lr=a.plain_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.plain_lr, total_steps=a.plain_epochs * len(dl_tr))
+    secs, epochs = 0., []
+    for ep in range(a.plain_epochs):
+        model.train(); start = time.perf_counter()
+        for x, y in dl_tr:
+            loss = F.cross_entropy(model(x.to(dev, non_blocking=True)), remap[y].to(dev, non_blocking=True))
+            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+        if dev.type == 'cuda': torch.cuda.synchronize()
+        secs += time.perf_counter() - start
+        model.eval(); correct = 0
+        with torch.no_grad():
+            for x, y in dl_te: correct += (model(x.to(dev)).argmax(1).cpu() == remap[y]).sum().item()
+        epochs.append(dict(epoch=ep + 1, test_acc=correct / len(ds_te), seconds=secs))
+    return dict(finder_seconds=0., finder_images=0, train_images=a.plain_epochs * len(dl_tr) * a.bs, epochs=epochs)
+
+class TrainClock(Callback):
+    "The seconds of training steps only: the clock stops for the test pass after each epoch."
+    order = 100
+    def before_fit(self): self.secs, self.per_epoch = 0., []
+    def before_epoch(self): self.start = time.perf_counter()
+    def before_validate(self):
+        if self.dls.device.type == 'cuda': torch.cuda.synchronize()
+        self.secs += time.perf_counter() - self.start
+    def after_epoch(self): self.per_epoch.append(self.secs)
+
+PICKS = dict(valley=valley, minimum=minimum, steep=steep, slide=slide)
+
+def ours(a, dev, seed, variant):
+    "Our recipe with the changes in `variant` (e.g. 'defaults', 'minimum+ls'); per epoch: test accuracy and seconds so far, finder included."
+    ch = set(variant.split('+')) - {'defaults'}
+    set_seed(seed, reproducible=True)
+    dls = fast_cifar_dls(a.path, bs=a.bs, seed=seed, device=dev)
+    opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else {}
+    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=TrainClock(), **opt)
+    pick = next((p for p in PICKS if p in ch), 'valley')
+    finder_secs, finder_images, sugg = 0., 0, {}
+    if 'fixed' in ch: lr = a.fixed_lr
+    else:
+        iters = 40 if 'finder40' in ch else a.finder_iters
+        start = time.perf_counter()
+        with learn.no_bar(), learn.no_logging(): s = learn.lr_find(num_it=iters, show_plot=False, suggest_funcs=tuple(PICKS.values()))
+        finder_secs, finder_images, sugg = time.perf_counter() - start, iters * a.bs, s._asdict()
+        lr = sugg[pick] / 10 if pick == 'minimum' else sugg[pick]   # fastai's own advice for `minimum`: a tenth of it
+    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr)
+    clock = learn.train_clock
+    epochs = [dict(epoch=o['epoch'], test_acc=o['test_acc'], seconds=finder_secs + s) for o, s in zip(history(learn.recorder), clock.per_epoch)]
+    return dict(lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images,
+                train_images=a.epochs * len(dls.train) * a.bs, test_acc_tta=flip_tta(learn), epochs=epochs)
+
+def flip_tta(learn):
+    "Test accuracy of the mean of each image's and its mirror's probabilities (a separate number, never the headline)."
+    correct = n = 0
+    with torch.no_grad(), eval_mode(learn.model):
+        for x, y in learn.dls.valid:
+            p = learn.model(x).float().softmax(1) + learn.model(x.flip(3)).float().softmax(1)
+            correct += (p.argmax(1) == y).sum().item(); n += len(y)
+    return correct / n
+
+def to_target(run, target):
+    "The first epoch whose test accuracy reaches `target`, and the seconds spent until then (None, None if never)."
+    return next(((o['epoch'], o['seconds']) for o in run['epochs'] if o['test_acc'] >= target), (None, None))
+
+def spread(xs):
+    xs = [x for x in xs if x is not None]
+    if not xs: return 'never'
+    return f"{statistics.mean(xs):.4g} ± {statistics.stdev(xs):.2g}" if len(xs) > 1 else f"{xs[0]:.4g}"
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--path', required=True); p.add_argument('--bs', type=int, default=128)
+    p.add_argument('--epochs', type=int, default=4, help="epochs of our recipe"); p.add_argument('--plain-epochs', type=int, default=8)
+    p.add_argument('--plain-lr', type=float, default=0.02); p.add_argument('--fixed-lr', type=float, default=2e-3)
+    p.add_argument('--finder-iters', type=int, default=100, help="the CLI's --lr-find-iters")
+    p.add_argument('--variants', default='defaults', help="comma-separated, e.g. defaults,minimum,ls,sgd,minimum+ls+sgd")
+    p.add_argument('--seeds', default='0,1,2'); p.add_argument('--workers', type=int, default=min(8, os.cpu_count()))
+    p.add_argument('--out', default='bench/results-accuracy.json')
+    a = p.parse_args()
+    dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    fast_cifar_dls(a.path, bs=a.bs)   # the image cache is built once, before any clock starts
+    names, runs = ['plain'] + a.variants.split(','), {}
+    for seed in map(int, a.seeds.split(',')):
+        for name in names:
+            r = plain(a, dev, seed) if name == 'plain' else ours(a, dev, seed, name)
+            runs.setdefault(name, []).append(dict(seed=seed, **r))
+            accs = ' '.join(f"{o['test_acc']:.1%}" for o in r['epochs'])
+            extra = '' if name == 'plain' else f" (finder {r['finder_seconds']:.0f} s, lr {r['lr']:.2e}), flip-TTA {r['test_acc_tta']:.1%}"
+            print(f"{name:>16} seed {seed}: test accuracy per epoch {accs}; {r['epochs'][-1]['seconds']:.0f} s{extra}", flush=True)
+    target = statistics.mean(r['epochs'][-1]['test_acc'] for r in runs['plain'])
+    plain_secs = statistics.mean(r['epochs'][-1]['seconds'] for r in runs['plain'])
+    rows = []
+    for name, rs in runs.items():
+        hits = [to_target(r, target) for r in rs]
+        secs = [s for _, s in hits]
+        rows.append(dict(name=name, test_acc=[r['epochs'][-1]['test_acc'] for r in rs], test_acc_tta=[r.get('test_acc_tta') for r in rs],
+                         epochs_to_target=[e for e, _ in hits], seconds_to_target=secs,
+                         ratio=[s / plain_secs if s is not None else None for s in secs],
+                         epoch_seconds=[(r['epochs'][-1]['seconds'] - r['finder_seconds']) / len(r['epochs']) for r in rs]))
+    print(f"\n{device_desc(dev)}; bs {a.bs}; data {a.path}; target: the plain loop's {a.plain_epochs}-epoch test accuracy, {target:.2%} "
+          f"(mean of seeds {a.seeds}), reached in {plain_secs:.0f} s; clock: LR finder + training steps, test passes left out")
+    print("| run | test accuracy | flip-TTA | s / epoch | epochs to target | s to target | time vs plain |\n|---|---|---|---|---|---|---|")
+    for r in rows:
+        tta = spread([x * 100 for x in r['test_acc_tta'] if x is not None]) if r['name'] != 'plain' else '-'
+        print(f"| {r['name']} | {spread([x * 100 for x in r['test_acc']])}% | {tta} | {spread(r['epoch_seconds'])} | "
+              f"{spread(r['epochs_to_target'])} | {spread(r['seconds_to_target'])} | {spread(r['ratio'])} |")
+    res = dict(device=device_desc(dev), bs=a.bs, epochs=a.epochs, plain_epochs=a.plain_epochs, data=a.path, seeds=a.seeds, target=target,
+               versions=dict(python=platform.python_version(), torch=torch.__version__, fastai=fastai.__version__), rows=rows, runs=runs)
+    os.makedirs(os.path.dirname(a.out) or '.', exist_ok=True)
+    with open(a.out + '.tmp', 'w') as f: json.dump(res, f, indent=2)
+    os.replace(a.out + '.tmp', a.out)
+    print(f"wrote {a.out}")
+
+if __name__ == '__main__': main()
