@@ -9,7 +9,7 @@ DATA ?=
 OUT ?= runs/cifar10
 ARGS ?=
 
-.PHONY: install run test test-quick outputs bench bench-cams bench-accuracy readme docs docs-check browser clean
+.PHONY: install run test test-quick outputs bench bench-cams bench-accuracy bench-lr readme docs docs-check browser clean
 
 # The install is redone when the dependencies' files change in content (nbdev rewrites pyproject.toml unchanged, so not by date).
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
@@ -46,6 +46,11 @@ bench: install
 bench-accuracy: install
 	@test -n "$(DATA)" || { echo "error: make bench-accuracy needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
 	$(BIN)/python bench/accuracy.py --path $(DATA) $(ARGS)
+
+# Which lr_max trains best, and where the LR finder's rules pick (bench/lr_sweep.py; 04_train's figure and test read its results).
+bench-lr: install
+	@test -n "$(DATA)" || { echo "error: make bench-lr needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
+	$(BIN)/python bench/lr_sweep.py --path $(DATA) $(ARGS)
 
 # Maps/s of each CAM method, against pytorch-grad-cam's, on the same batches (bench/cams.py).
 bench-cams: install

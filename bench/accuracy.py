@@ -7,12 +7,14 @@ plain: the original's recipe in plain PyTorch, as issue 14 states it: the CIFAR 
 decay 5e-4), `OneCycleLR` with max LR `--plain-lr`, torchvision's reflect-padded random crop, flip, `RandomErasing(p=0.5)` of an
 8x8 square and the CIFAR normalisation, `--plain-epochs` epochs. Its final test accuracy (mean over the seeds) is the target.
 
-ours: what `cifar-gradcam --epochs E --bs B` does (the uint8 fast path, `cifar_learner`, fastai's LR finder over `--finder-iters`
-batches, its `valley` pick as `lr_max` of `fit_one_cycle`), and each variant of it named in `--variants`, joined with `+` to
-combine changes (e.g. `minimum+ls`): `minimum` (fastai's minimum/10), `steep`, `slide` (other picks of the same sweep),
-`finder40` (a 40-batch sweep), `ls` (label smoothing 0.1), `sgd` (fastai's SGD, nesterov-free momentum 0.9, wd 5e-4 instead of
-Adam), `fixed` (no finder: lr_max `--fixed-lr`). The flip-TTA accuracy (mean of an image's and its mirror's probabilities) is
-measured after training and reported beside the plain test accuracy, never instead of it.
+ours: what `cifar-gradcam --epochs E --bs B` does (the uint8 fast path, `cifar_learner`, the LR finder over one epoch of batches,
+its `bottom` pick as `lr_max` of `fit_one_cycle`: `find_lr`'s defaults), and each variant of it named in `--variants`, joined
+with `+` to combine changes (e.g. `ls+nocutout`): another rule of the same sweep (`valley`, `slide`, `steep`, `minimum`: any of
+`LR_PICKS`), `finder40` / `finder100` (a sweep of that many batches), `ls` (label smoothing 0.1), `nocutout` (no per-image
+cutout), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4, instead of Adam), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and
+wd 5e-4, as the plain loop), `bs64` (batches of 64), `fixed` (no finder: lr_max `--fixed-lr`). Measured after training, beside
+the plain test accuracy and never instead of it: the flip-TTA accuracy (mean of an image's and its mirror's probabilities) and
+the accuracy of exponential moving averages of the weights (decays 0.9, 0.97 and 0.99; `--no-ema` leaves them out of a timed run).
 
 The clock counts what a user waits for before the model is trained: the LR finder and the training steps; the test pass after
 each epoch is measurement and is left out for both sides alike. Runs are interleaved (plain, ours, variants; then the next seed)
@@ -24,11 +26,13 @@ import torch, torch.nn.functional as F
 from torch.utils.data import DataLoader
 import torchvision, torchvision.transforms as T
 import fastai
-from fastai.vision.all import Callback, SGD, set_seed, cifar_stats, minimum, steep, slide, valley, partial
+from fastai.vision.all import Callback, SGD, OptimWrapper, set_seed, cifar_stats, partial
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from cifar_gradcam.core import eval_mode
 from cifar_gradcam.data import cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
-from cifar_gradcam.train import cifar_learner, history
+from cifar_gradcam.train import cifar_learner, history, find_lr, LR_PICKS
+import matplotlib.pyplot as plt
 from cifar_gradcam.fast import fast_cifar_dls
 from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
 
@@ -70,29 +74,47 @@ class TrainClock(Callback):
         self.secs += time.perf_counter() - self.start
     def after_epoch(self): self.per_epoch.append(self.secs)
 
-PICKS = dict(valley=valley, minimum=minimum, steep=steep, slide=slide)
+class WeightEMA(Callback):
+    "Exponential moving averages of the weights (and BatchNorm statistics), one per decay, for a test accuracy of their own."
+    order = 5   # copies the model before mixed precision's before_fit hangs its autocast hooks on it
+    def __init__(self, decays=(0.9, 0.97, 0.99)): self.decays = decays
+    def before_fit(self):
+        if hasattr(self.learn, 'lr_finder'): self.avgs = {}; return   # not while the LR finder sweeps
+        self.avgs = {d: AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(d), use_buffers=True) for d in self.decays}
+    def after_step(self):
+        for m in self.avgs.values(): m.update_parameters(self.model)
+
+def accuracy_of(model, dl):
+    correct = n = 0
+    with torch.no_grad(), eval_mode(model):
+        for x, y in dl: correct += (model(x).argmax(1) == y).sum().item(); n += len(y)
+    return correct / n
 
 def ours(a, dev, seed, variant):
     "Our recipe with the changes in `variant` (e.g. 'defaults', 'minimum+ls'); per epoch: test accuracy and seconds so far, finder included."
     ch = set(variant.split('+')) - {'defaults'}
     set_seed(seed, reproducible=True)
-    dls = fast_cifar_dls(a.path, bs=a.bs, seed=seed, device=dev)
+    bs = 64 if 'bs64' in ch else a.bs
+    dls = fast_cifar_dls(a.path, bs=bs, seed=seed, device=dev, limit=a.limit, **(dict(erase=0.) if 'nocutout' in ch else {}))
     opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else {}
-    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=TrainClock(), **opt)
-    pick = next((p for p in PICKS if p in ch), 'valley')
+    if 'nesterov' in ch: opt = dict(opt_func=partial(OptimWrapper, opt=torch.optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4))
+    ema = WeightEMA(() if a.no_ema else (0.9, 0.97, 0.99))
+    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[TrainClock(), ema], **opt)
+    pick = next((p for p in LR_PICKS if p in ch), 'bottom')
     finder_secs, finder_images, sugg = 0., 0, {}
     if 'fixed' in ch: lr = a.fixed_lr
     else:
-        iters = 40 if 'finder40' in ch else a.finder_iters
+        iters = 100 if 'finder100' in ch else 40 if 'finder40' in ch else a.finder_iters   # None: the library's `sweep_len`
         start = time.perf_counter()
-        with learn.no_bar(), learn.no_logging(): s = learn.lr_find(num_it=iters, show_plot=False, suggest_funcs=tuple(PICKS.values()))
-        finder_secs, finder_images, sugg = time.perf_counter() - start, iters * a.bs, s._asdict()
-        lr = sugg[pick] / 10 if pick == 'minimum' else sugg[pick]   # fastai's own advice for `minimum`: a tenth of it
+        lr, sugg, fig = find_lr(learn, iters, pick, show_progress=False)
+        finder_secs, finder_images = time.perf_counter() - start, len(learn.recorder.lrs) * bs
+        plt.close(fig)
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr)
     clock = learn.train_clock
     epochs = [dict(epoch=o['epoch'], test_acc=o['test_acc'], seconds=finder_secs + s) for o, s in zip(history(learn.recorder), clock.per_epoch)]
     return dict(lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images,
-                train_images=a.epochs * len(dls.train) * a.bs, test_acc_tta=flip_tta(learn), epochs=epochs)
+                train_images=a.epochs * len(dls.train) * bs, test_acc_tta=flip_tta(learn), epochs=epochs,
+                test_acc_ema={str(d): accuracy_of(m, dls.valid) for d, m in ema.avgs.items()})
 
 def flip_tta(learn):
     "Test accuracy of the mean of each image's and its mirror's probabilities (a separate number, never the headline)."
@@ -115,25 +137,30 @@ def spread(xs):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--path', required=True); p.add_argument('--bs', type=int, default=128)
-    p.add_argument('--epochs', type=int, default=4, help="epochs of our recipe"); p.add_argument('--plain-epochs', type=int, default=8)
+    p.add_argument('--epochs', type=int, default=4, help="epochs of our recipe"); p.add_argument('--plain-epochs', type=int, default=8, help="0: no plain loop")
     p.add_argument('--plain-lr', type=float, default=0.02); p.add_argument('--fixed-lr', type=float, default=2e-3)
-    p.add_argument('--finder-iters', type=int, default=100, help="the CLI's --lr-find-iters")
+    p.add_argument('--finder-iters', type=int, default=None, help="the CLI's --lr-find-iters (default: its default, one epoch)")
     p.add_argument('--variants', default='defaults', help="comma-separated, e.g. defaults,minimum,ls,sgd,minimum+ls+sgd")
     p.add_argument('--seeds', default='0,1,2'); p.add_argument('--workers', type=int, default=min(8, os.cpu_count()))
+    p.add_argument('--no-ema', action='store_true', help="no weight averages (they cost a little time each step)")
+    p.add_argument('--limit', type=int, default=None, help="images a split of ours (a quick check of this script)")
     p.add_argument('--out', default='bench/results-accuracy.json')
     a = p.parse_args()
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     fast_cifar_dls(a.path, bs=a.bs)   # the image cache is built once, before any clock starts
-    names, runs = ['plain'] + a.variants.split(','), {}
+    names, runs = (['plain'] if a.plain_epochs else []) + a.variants.split(','), {}
     for seed in map(int, a.seeds.split(',')):
         for name in names:
             r = plain(a, dev, seed) if name == 'plain' else ours(a, dev, seed, name)
             runs.setdefault(name, []).append(dict(seed=seed, **r))
             accs = ' '.join(f"{o['test_acc']:.1%}" for o in r['epochs'])
-            extra = '' if name == 'plain' else f" (finder {r['finder_seconds']:.0f} s, lr {r['lr']:.2e}), flip-TTA {r['test_acc_tta']:.1%}"
+            extra = '' if name == 'plain' else (f" (finder {r['finder_seconds']:.0f} s, lr {r['lr']:.2e}), flip-TTA {r['test_acc_tta']:.1%}, EMA "
+                                                + ' '.join(f"{d}: {v:.1%}" for d, v in r['test_acc_ema'].items()))
+            Path(a.out + '.partial').write_text(json.dumps(runs))   # what a stopped benchmark had finished
             print(f"{name:>16} seed {seed}: test accuracy per epoch {accs}; {r['epochs'][-1]['seconds']:.0f} s{extra}", flush=True)
-    target = statistics.mean(r['epochs'][-1]['test_acc'] for r in runs['plain'])
-    plain_secs = statistics.mean(r['epochs'][-1]['seconds'] for r in runs['plain'])
+    base = runs['plain' if 'plain' in runs else names[0]]   # without the plain loop (--plain-epochs 0): the first variant is the reference
+    target = statistics.mean(r['epochs'][-1]['test_acc'] for r in base)
+    plain_secs = statistics.mean(r['epochs'][-1]['seconds'] for r in base)
     rows = []
     for name, rs in runs.items():
         hits = [to_target(r, target) for r in rs]

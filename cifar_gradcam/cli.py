@@ -45,7 +45,7 @@ def parse_cams(cams:str)->list:
     return methods
 
 # %% ../nbs/09_cli.ipynb #bebede93
-def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=100, suggestion:str='valley',
+def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, suggestion:str='bottom',
                   seed:int=42, workers:int|None=None, find_lr:bool=True):
     "Raise a `CifarError` for an option no run could use (the LR finder's options only if it will run)."
     for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 1), ('--limit', limit, 1), ('--seed', seed, 0), ('--workers', workers, 0)]:
@@ -97,6 +97,7 @@ def run_fit(learn:Learner, cfg:dict, state:dict=None, show_progress:bool=None)->
     "Find the LR if `cfg` has none (saving `lr_find.png`), then fit with checkpoints into `learn.path`; the seconds of the fit."
     out = learn.path
     if cfg['lr'] is None:
+        cfg['lr_find_iters'] = ifnone(cfg['lr_find_iters'], sweep_len(learn.dls))
         cfg['lr'], cfg['lr_suggestions'], fig = find_lr(learn, cfg['lr_find_iters'], cfg['suggestion'], show_progress)
         save_fig(fig, out/'lr_find.png')
     with data_parallel(learn): secs = fit_with_checkpoints(learn, cfg['epochs'], cfg['lr'], out/'checkpoint.pth', cfg, state, show_progress)
@@ -129,7 +130,7 @@ def run_outputs(learn:Learner, cfg:dict, k:int=20, cams=None, cam_images:int=256
     pred_maps, faithful = interp_cams(interp, layer)
     wrong = misclassified(interp)
     true_maps = grad_cam(learn.model, interp_batch(interp, wrong), layer, interp.targs[wrong]) if len(wrong) else pred_maps[:0]
-    return dict(faithfulness=faithful, methods=compare_cams(interp, layer, cams, n=cam_images),
+    return dict(faithfulness=faithful, methods=compare_cams(interp, layer, cams, n=cam_images), test_acc_tta=flip_tta(interp),
                 explorer=dict(examples=mistake_examples(interp, pred_maps, true_maps), vocab=list(interp.vocab), confusion=interp.confusion_matrix()))
 
 # %% ../nbs/09_cli.ipynb #9d68a838
@@ -142,7 +143,7 @@ def run_metrics(learn:Learner, cfg:dict, train_seconds:float, found:dict, world:
     "The numbers of a finished run: accuracy and loss, LR, sizes, timing, numerics, Grad-CAM faithfulness, the history."
     h, dls, start, finder = history(learn.recorder), learn.dls, state['epochs_done'] if state else 0, bool(cfg['lr_suggestions'])
     return dict(**{k: h[-1][k] for k in ('train_acc', 'test_acc', 'train_loss', 'test_loss')},
-                lr=cfg['lr'], lr_pick=cfg['suggestion'] if finder else 'fixed', lr_suggestions=cfg['lr_suggestions'],
+                test_acc_tta=found['test_acc_tta'], lr=cfg['lr'], lr_pick=cfg['suggestion'] if finder else 'fixed', lr_suggestions=cfg['lr_suggestions'],
                 lr_find_iters=cfg['lr_find_iters'] if finder else 0, lr_find_images=cfg['lr_find_iters'] * cfg['bs'] if finder else 0,
                 epochs=cfg['epochs'], bs=cfg['bs'],
                 n_params=sum(p.numel() for p in learn.model.parameters()), seed=cfg['seed'], device=device_name(dls.device),
@@ -168,8 +169,8 @@ def run_pipeline(path:str=None,          # CIFAR-10 folder in fastai's layout (t
                  limit:int=None,         # use at most this many images of each split, class-balanced (quick runs)
                  seed:int=42,            # random seed (runs on the CPU are reproducible)
                  out:str='runs/cifar10', # folder for the report, figures, metrics, checkpoint and model
-                 lr_find_iters:int=100,  # batches the LR finder runs (at least 25)
-                 suggestion:str='valley',# which LR-finder suggestion to use: valley, slide or steep
+                 lr_find_iters:int=None, # batches the LR finder runs (default: one epoch of the training set, 40 to 100; at least 25)
+                 suggestion:str='bottom',# the LR finder's rule that picks lr_max: bottom (ours), or fastai's valley, slide, steep or minimum
                  layer:str='layer4',     # Grad-CAM layer, a dotted name such as layer4, layer4.1 or layer3.1.conv2
                  workers:int=None,       # data-loading processes of the --datablock path (default: fastai's)
                  k:int=20,               # how many of the highest-loss mistakes the report's grid shows

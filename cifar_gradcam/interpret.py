@@ -10,7 +10,8 @@ from .train import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CifarInterpretation', 'cifar_interp', 'plot_confusion', 'misclassified', 'plot_misclassified']
+__all__ = ['CifarInterpretation', 'cifar_interp', 'FlipInputs', 'flip_tta', 'plot_confusion', 'misclassified',
+           'plot_misclassified']
 
 # %% ../nbs/05_interpret.ipynb #9425dcd9
 class CifarInterpretation(ClassificationInterpretation):
@@ -19,7 +20,7 @@ class CifarInterpretation(ClassificationInterpretation):
     def from_learner(cls, learn:Learner, dl=None, act=None):
         "Interpret `learn` on `dl` (default: the test split, in order)."
         dl = ifnone(dl, learn.dls.valid).new(shuffle=False, drop_last=False)
-        with progress(learn), learn.removed_cbs(learn.recorder):   # `get_preds` would start the Recorder afresh, losing the training history
+        with learn.no_bar(), learn.removed_cbs(learn.recorder):   # `get_preds` would start the Recorder afresh (and the bar needs it)
             preds, targs, decoded, losses = learn.get_preds(dl=dl, with_decoded=True, with_loss=True, act=act)
         res = cls(learn, dl, losses, act)
         res.preds, res.targs, res.decoded = preds, targs, decoded
@@ -34,6 +35,19 @@ class CifarInterpretation(ClassificationInterpretation):
 def cifar_interp(learn:Learner, dl=None)->CifarInterpretation:
     "The interpretation of `learn` on `dl` (default: the test split)."
     return CifarInterpretation.from_learner(learn, dl)
+
+# %% ../nbs/05_interpret.ipynb #2231367a
+class FlipInputs(Callback):
+    "Mirror every input batch left to right."
+    def before_batch(self): self.learn.xb = tuple(x.flip(-1) for x in self.xb)
+
+# %% ../nbs/05_interpret.ipynb #50316b11
+def flip_tta(interp:CifarInterpretation)->float:
+    "The accuracy of `interp`'s probabilities averaged with those of the mirrored images (flip-TTA)."
+    learn = interp.learn
+    with learn.no_bar(), learn.removed_cbs(learn.recorder):   # as in `from_learner`: the training history stays
+        mirrored = learn.get_preds(dl=interp.dl, cbs=FlipInputs())[0]
+    return ((interp.preds + mirrored).argmax(1) == interp.targs).float().mean().item()
 
 # %% ../nbs/05_interpret.ipynb #e17b9f9d
 def plot_confusion(interp:ClassificationInterpretation, normalize:bool=False, title:str=None)->plt.Figure:

@@ -32,8 +32,9 @@ from `{m['data']}`, batch size {m['bs']}, seed {m['seed']}, on {m['device']} ({m
 |---|---|---|
 | accuracy | {_pct(m['train_acc'])} | {_pct(m['test_acc'])} |
 | loss | {m['train_loss']:.4f} | {m['test_loss']:.4f} |
+| accuracy with flip-TTA | | {_pct(m['test_acc_tta'])} |
 
-Train accuracy is the running accuracy over the last epoch's augmented batches, as the original notebook reported it; train loss is fastai's smoothed training loss.
+Train accuracy is the running accuracy over the last epoch's augmented batches, as the original notebook reported it; train loss is fastai's smoothed training loss. The flip-TTA accuracy averages each test image's class probabilities with its mirror image's: a second number, not the run's result.
 """
 
 # %% ../nbs/08_report.ipynb #a4770fe3
@@ -43,11 +44,11 @@ def report_lr(m:dict)->str:
     s = m['lr_suggestions']
     return f"""## Learning rate
 
-The LR finder ({m['lr_find_iters']} batches) suggested valley {s['valley']:.2e}, slide {s['slide']:.2e} and steep {s['steep']:.2e}; the run used **{m['lr_pick']} = {m['lr']:.2e}** as `lr_max` of `fit_one_cycle`.
+The LR finder ({m['lr_find_iters']} batches) suggested {', '.join(f'{k} {v:.2e}' for k, v in s.items())}; the run used **{m['lr_pick']} = {m['lr']:.2e}** as `lr_max` of `fit_one_cycle`.
 
 ![LR finder](lr_find.png)
 
-*Training loss against learning rate over the LR-finder sweep, with the three suggestions marked.*
+*Training loss against learning rate over the LR-finder sweep, with each rule's suggestion marked.*
 """
 
 # %% ../nbs/08_report.ipynb #c2e5bd66
@@ -213,7 +214,8 @@ def report_html(m:dict, examples:list, vocab, confusion, figures=REPORT_FIGURES)
     pct = lambda k: f"{100 * m[k]:.2f}%"
     f = m['gradcam_faithfulness']
     numbers = (f"<table class='numbers'><tr><th></th><th>train</th><th>test</th></tr><tr><th>accuracy</th><td>{pct('train_acc')}</td><td>{pct('test_acc')}</td></tr>"
-               f"<tr><th>loss</th><td>{m['train_loss']:.4f}</td><td>{m['test_loss']:.4f}</td></tr></table>")
+               f"<tr><th>loss</th><td>{m['train_loss']:.4f}</td><td>{m['test_loss']:.4f}</td></tr>"
+               f"<tr><th>accuracy with flip-TTA</th><td></td><td>{pct('test_acc_tta')}</td></tr></table>")
     about = (f"<p>{m['epochs']} epochs of <code>fit_one_cycle</code>, lr_max {m['lr']:.2e} ({m['lr_pick']}), batch size {m['bs']}, on "
              f"{m['train_size']:,} training and {m['test_size']:,} test images of <code>{html.escape(str(m['data']))}</code>, {html.escape(m['device'])} "
              f"({html.escape(m['numerics'])}), {m['train_seconds'] / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the 20% most "

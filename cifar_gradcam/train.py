@@ -18,8 +18,9 @@ from fastai.vision.all import *
 from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['log_names', 'LR_PICKS', 'MIN_LR_ITERS', 'cifar_learner', 'epoch_line', 'progress', 'check_lr_find', 'find_lr',
-           'train', 'history', 'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore',
+__all__ = ['log_names', 'LR_RULES', 'LR_PICKS', 'MIN_LR_ITERS', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth',
+           'log_smooth', 'bottom', 'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'train', 'history',
+           'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore',
            'fit_with_checkpoints', 'data_parallel', 'end_data_parallel']
 
 # %% ../nbs/04_train.ipynb #022000b2
@@ -54,33 +55,74 @@ def progress(learn:Learner, show:bool=None):
         try: yield
         finally: learn.logger = old
 
-# %% ../nbs/04_train.ipynb #b7f3d275
-LR_PICKS = ('valley', 'slide', 'steep')   # the suggestion rules `find_lr` plots and can pick from
-MIN_LR_ITERS = 25                        # the fewest batches those rules can work with
+# %% ../nbs/04_train.ipynb #797a9ad1
+def unsmooth(losses, beta:float=0.98, start:int=0)->np.ndarray:
+    "The batch losses behind the `Recorder`'s smoothed `losses` (fastai's debiased moving average), which begin at batch `start`; one fewer if `start`."
+    s = np.asarray(losses, dtype=float)
+    v = s * (1 - beta ** np.arange(start + 1, start + 1 + len(s)))   # the moving average before its debiasing
+    raw = (v[1:] - beta * v[:-1]) / (1 - beta)                       # the batch losses before their averaging
+    return np.concatenate([s[:1], raw]) if start == 0 else raw
 
-def check_lr_find(num_it:int, pick:str, num_it_name:str='num_it', pick_name:str='pick'):
-    "A `CifarError` unless `pick` is one of `LR_PICKS` and `num_it` at least `MIN_LR_ITERS` (the names are what the message calls them)."
+# %% ../nbs/04_train.ipynb #14a5af50
+def log_smooth(lrs, losses, width:float=0.5)->np.ndarray:
+    "`losses` averaged with a Gaussian window `width` decades of LR wide, centred on each point."
+    x = np.log10(np.asarray(lrs, dtype=float))
+    w = np.exp(-0.5 * ((x[:, None] - x[None]) / width) ** 2)
+    return w @ np.asarray(losses, dtype=float) / w.sum(1)
+
+# %% ../nbs/04_train.ipynb #536bfeeb
+def bottom(lrs, losses, num_it:int, factor:float=1.5, width:float=0.5, beta:float=0.98)->tuple:
+    "`factor` times the LR at the bottom of the sweep's batch losses smoothed without lag (`unsmooth`, `log_smooth`): a rule for `lr_find`."
+    lrs, losses = np.asarray(lrs, dtype=float), np.asarray(losses, dtype=float)
+    raw = unsmooth(losses, beta, start=num_it // 10)
+    lowest = lrs[1:][log_smooth(lrs[1:], np.minimum(raw, raw[0]), width).argmin()]
+    lr = min(lowest * factor, lrs[-1])
+    return float(lr), (float(lr), float(np.interp(np.log10(lr), np.log10(lrs), losses)))   # the point fastai marks on its curve
+
+# %% ../nbs/04_train.ipynb #483191d3
+LR_RULES = dict(bottom=bottom, valley=valley, slide=slide, steep=steep, minimum=minimum)   # the rules `find_lr` plots and picks from
+LR_PICKS = tuple(LR_RULES)
+MIN_LR_ITERS = 25   # the fewest batches those rules can work with
+
+def check_lr_find(num_it:int|None, pick:str, num_it_name:str='num_it', pick_name:str='pick'):
+    "A `CifarError` unless `pick` is one of `LR_PICKS` and `num_it` (if given) at least `MIN_LR_ITERS` (the names are what the message calls them)."
     if pick not in LR_PICKS: raise CifarError(f"{pick_name} must be {', '.join(LR_PICKS[:-1])} or {LR_PICKS[-1]}, not {pick!r}")
-    if num_it < MIN_LR_ITERS: raise CifarError(f"{num_it_name} must be at least {MIN_LR_ITERS} batches (the LR finder's rules need them), not {num_it}; or pass a fixed LR")
+    if num_it is not None and num_it < MIN_LR_ITERS: raise CifarError(f"{num_it_name} must be at least {MIN_LR_ITERS} batches (the LR finder's rules need them), not {num_it}; or pass a fixed LR")
 
-# %% ../nbs/04_train.ipynb #95b0e67a
-def find_lr(learn:Learner, num_it:int=100, pick:str='valley', show_progress:bool=None)->tuple:
-    "Run `lr_find` for `num_it` batches; the `pick` suggestion (`valley`, `slide` or `steep`), all suggestions, and the plot."
+# %% ../nbs/04_train.ipynb #a9d7a5f2
+def sweep_len(dls:DataLoaders)->int:
+    "The LR finder's batches: one epoch of `dls.train`, from 40 (shorter sweeps are too noisy to read) to 100."
+    return min(max(len(dls.train), 40), 100)
+
+# %% ../nbs/04_train.ipynb #87b49be9
+def finder_figure(recorder:Recorder, num_it:int, pick:str, lr:float)->plt.Figure:
+    "fastai's LR-finder plot (the smoothed loss and the suggestions), with the batch losses and the curve `bottom` reads drawn in."
+    fig, ax = plt.gcf(), plt.gca()
+    lrs, raw = np.array(recorder.lrs[:len(recorder.losses)]), unsmooth(recorder.losses)
+    keep = raw <= raw[:max(1, num_it // 10)].mean() * 1.5   # the diverging tail would squash the plot
+    ax.plot(lrs[keep], raw[keep], '.', c='0.6', ms=3, label='batch loss', zorder=0)
+    ax.plot(lrs[keep], log_smooth(lrs[keep], raw[keep]), c='0.3', lw=1, ls='--', label='smoothed without lag (bottom)')
+    ax.lines[0].set_label('smoothed by the Recorder (fastai)')
+    ax.legend(loc='best', fontsize=8)
+    ax.set_title(f"LR finder ({num_it} batches): using {pick} = {lr:.2e}")
+    ax.set_xlabel("learning rate (log scale)"); ax.set_ylabel("training loss")
+    return fig
+
+# %% ../nbs/04_train.ipynb #48824f4d
+def find_lr(learn:Learner, num_it:int=None, pick:str='bottom', show_progress:bool=None)->tuple:
+    "Run `lr_find` for `num_it` batches (default: `sweep_len`); the `pick` suggestion (one of `LR_PICKS`), all of them, and the plot."
+    num_it = ifnone(num_it, sweep_len(learn.dls))
     check_lr_find(num_it, pick)
     try:
-        with progress(learn, show_progress):
-            sugg = learn.lr_find(num_it=num_it, show_plot=True, suggest_funcs=(valley, slide, steep))
+        with progress(learn, show_progress): sugg = learn.lr_find(num_it=num_it, show_plot=True, suggest_funcs=tuple(LR_RULES.values()))
     except (ValueError, IndexError):  # fastai's suggestion rules need a few points after trimming the ends...
         if not learn.recorder.lrs: raise   # ...but an error before the first recorded batch is not the finder's
         raise CifarError(f"the LR finder's loss diverged before it had enough points to suggest an LR; pass a fixed LR instead") from None
     finally: # lr_find keeps its checkpoint in a temporary folder under `models/`: leave no empty folder behind
         try: (learn.path/learn.model_dir).rmdir()
         except OSError: pass
-    fig = plt.gcf()
     lr = float(getattr(sugg, pick))
-    fig.axes[0].set_title(f"LR finder ({num_it} batches): using {pick} = {lr:.2e}")
-    fig.axes[0].set_xlabel("learning rate (log scale)"); fig.axes[0].set_ylabel("training loss (smoothed)")
-    return lr, dict(sugg._asdict()), fig
+    return lr, dict(sugg._asdict()), finder_figure(learn.recorder, num_it, pick, lr)
 
 # %% ../nbs/04_train.ipynb #5d207315
 def train(learn:Learner, epochs:int, lr:float, show_progress:bool=None, **kwargs)->float:
