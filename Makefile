@@ -9,7 +9,7 @@ DATA ?=
 OUT ?= runs/cifar10
 ARGS ?=
 
-.PHONY: install run test test-quick outputs bench bench-cams bench-accuracy bench-lr readme docs docs-check browser clean
+.PHONY: install run test test-quick outputs bench bench-cams bench-accuracy bench-lr gpu-check readme docs docs-check browser clean
 
 # The install is redone when the dependencies' files change in content (nbdev rewrites pyproject.toml unchanged, so not by date).
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
@@ -51,6 +51,12 @@ bench-accuracy: install
 bench-lr: install
 	@test -n "$(DATA)" || { echo "error: make bench-lr needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
 	$(BIN)/python bench/lr_sweep.py --path $(DATA) $(ARGS)
+
+# The checks only a GPU can run (the notebooks' tests on it, kill and --resume, fp16 with its scaler, Grad-CAM against the CPU,
+# the benchmark, two GPUs under torchrun), in one command on a GPU machine: make gpu-check DATA=DIR (logs in runs/gpu-check).
+gpu-check: install
+	@test -n "$(DATA)" || { echo "error: make gpu-check needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
+	bash tools/gpu_check.sh $(DATA)
 
 # Maps/s of each CAM method, against pytorch-grad-cam's, on the same batches (bench/cams.py).
 bench-cams: install

@@ -6,10 +6,9 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/cli.html.md"""
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'main', 'explain', 'parse_lr', 'parse_cams', 'check_options', 'prepare_out', 'new_run', 'resumed_run',
-           'run_dls', 'run_fit', 'model_card', 'save_model', 'run_outputs', 'device_name', 'run_metrics',
-           'write_reports', 'run_pipeline', 'interrupted_message', 'cifar_gradcam_command', 'parse_options',
-           'cifar_gradcam_cmd', 'load_model', 'load_model_file', 'top_text', 'explain_images', 'explain_command',
-           'explain_cmd']
+           'run_dls', 'run_fit', 'model_card', 'save_model', 'run_outputs', 'run_metrics', 'write_reports',
+           'run_pipeline', 'interrupted_message', 'cifar_gradcam_command', 'parse_options', 'cifar_gradcam_cmd',
+           'load_model', 'load_model_file', 'top_text', 'explain_images', 'explain_command', 'explain_cmd']
 
 # %% ../nbs/09_cli.ipynb #65b6177c
 import json, sys, signal   # no `from __future__ import annotations`: fastcore's `anno_parser` needs real types in the signature `delegates` copies
@@ -86,10 +85,10 @@ def resumed_run(out)->tuple:
     return c, state
 
 # %% ../nbs/09_cli.ipynb #5876c86c
-def run_dls(cfg:dict, datablock:bool=False, workers:int=None)->DataLoaders:
-    "The run's `DataLoaders`, seeded: the fast path, or fastai's `DataBlock` path with `workers` loader processes if `datablock`."
-    set_seed(cfg['seed'], reproducible=True)
-    kw = dict(bs=cfg['bs'], limit=cfg['limit'], seed=cfg['seed'])
+def run_dls(cfg:dict, datablock:bool=False, workers:int=None, device=None, reproducible:bool=False)->DataLoaders:
+    "The run's `DataLoaders` on `device`, seeded: the fast path, or fastai's `DataBlock` path with `workers` loader processes if `datablock`."
+    set_seed(cfg['seed'], reproducible=reproducible)   # reproducible: deterministic cuDNN, and no `cudnn.benchmark`, for the whole process
+    kw = dict(bs=cfg['bs'], limit=cfg['limit'], seed=cfg['seed'], device=device)
     return cifar_dls(cfg['path'], num_workers=workers, **kw) if datablock else fast_cifar_dls(cfg['path'], **kw)
 
 # %% ../nbs/09_cli.ipynb #684e3796
@@ -134,11 +133,6 @@ def run_outputs(learn:Learner, cfg:dict, k:int=20, cams=None, cam_images:int=256
                 explorer=dict(examples=mistake_examples(interp, pred_maps, true_maps), vocab=list(interp.vocab), confusion=interp.confusion_matrix()))
 
 # %% ../nbs/09_cli.ipynb #9d68a838
-def device_name(device)->str:
-    "`cpu`, or the device and the GPU's name."
-    device = torch.device(device)
-    return f"{device} ({torch.cuda.get_device_name(device)})" if device.type == 'cuda' else str(device)
-
 def run_metrics(learn:Learner, cfg:dict, train_seconds:float, found:dict, world:int=1, state:dict=None, datablock:bool=False)->dict:
     "The numbers of a finished run: accuracy and loss, LR, sizes, timing, numerics, Grad-CAM faithfulness, the history."
     h, dls, start, finder = history(learn.recorder), learn.dls, state['epochs_done'] if state else 0, bool(cfg['lr_suggestions'])
@@ -167,7 +161,7 @@ def run_pipeline(path:str=None,          # CIFAR-10 folder in fastai's layout (t
                  bs:int=512,             # batch size
                  lr:str='auto',          # lr_max: 'auto' runs the LR finder, a number (e.g. 0.01) skips it
                  limit:int=None,         # use at most this many images of each split, class-balanced (quick runs)
-                 seed:int=42,            # random seed (runs on the CPU are reproducible)
+                 seed:int=42,            # random seed
                  out:str='runs/cifar10', # folder for the report, figures, metrics, checkpoint and model
                  lr_find_iters:int=None, # batches the LR finder runs (default: one epoch of the training set, 40 to 100; at least 25)
                  suggestion:str='bottom',# the LR finder's rule that picks lr_max: bottom (ours), or fastai's valley, slide, steep or minimum
@@ -181,15 +175,17 @@ def run_pipeline(path:str=None,          # CIFAR-10 folder in fastai's layout (t
                  datablock:bool=False,   # train from fastai's per-image DataBlock pipeline instead of the uint8 image cache
                  fp32:bool=False,        # train in float32, default memory order, even where mixed precision is available
                  compile:bool=False,     # run the model's forward through torch.compile while training (slow start; pays on a GPU)
+                 reproducible:bool=False,# deterministic cuDNN kernels and no cudnn.benchmark (slower on a GPU; a CPU run is reproducible without it)
                  show_progress:bool=None,# progress bars (default: in a terminal or notebook), else one line an epoch
                 )->dict|None:
     "Train, interpret and explain a CIFAR ResNet18; write the figures, `metrics.json`, the model and the reports into `out`."
-    world, rank, methods = max(num_distrib(), 1), rank_distrib(), parse_cams(cams)
+    device, world, rank, methods = rank_device(), max(num_distrib(), 1), rank_distrib(), parse_cams(cams)
+    announce_device(device, numerics_name(*device_numerics(device, not fp32), compile))   # the run's first line
     if resume and force: raise CifarError("--resume continues the run in --out and --force replaces it: pass one of them")
     if world > 1 and parse_lr(lr) is None and not resume: raise CifarError("a data-parallel run needs a fixed --lr (find one with the LR finder in a single process)")
     if world > 1 and compile: raise CifarError("--compile is not supported in data-parallel runs yet; leave it out under torchrun")
     cfg, state = resumed_run(out) if resume else (new_run(path, epochs, bs, lr, limit, seed, out, lr_find_iters, suggestion, layer, workers), None)
-    dls = run_dls(cfg, datablock, workers)
+    dls = run_dls(cfg, datablock, workers, device, reproducible)
     out = Path(out) if resume or rank else prepare_out(out, force)
     learn = cifar_learner(dls, path=out, mixed_precision=not fp32, compile=compile)
     secs = run_fit(learn, cfg, state, show_progress)

@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #710f0fb3
 from __future__ import annotations
-import http.server, json, os, threading, warnings
+import http.server, json, os, shutil, subprocess, threading, time, warnings
 from contextlib import contextmanager
 # torch 2.14 deprecates `torch.jit.script`, which fastai still calls at import: the warning is fastai's, not the user's.
 warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated')
@@ -14,8 +14,9 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'save_fig', 'save_weights', 'export_learner', 'eval_mode',
-           'native_bf16', 'device_numerics', 'default_cache_dir', 'mini_path', 'in_test', 'caught_warnings',
-           'serve_folder']
+           'native_bf16', 'cuda_bf16', 'device_numerics', 'numerics_name', 'device_name', 'unseen_gpus',
+           'announce_device', 'synchronize', 'Stopwatch', 'exact_fp32', 'default_cache_dir', 'mini_path', 'in_test',
+           'caught_warnings', 'serve_folder']
 
 # %% ../nbs/00_core.ipynb #9803a504
 class CifarError(ValueError):
@@ -78,12 +79,68 @@ def native_bf16()->bool:
     return any(getattr(torch.cpu, f, lambda: False)() for f in ('_is_avx512_bf16_supported', '_is_amx_tile_supported'))
 
 # %% ../nbs/00_core.ipynb #62831e19
+def cuda_bf16(device=None)->bool:
+    "Whether the CUDA `device` computes bfloat16 in hardware (compute capability 8.0 or later); older GPUs only emulate it."
+    return torch.cuda.get_device_capability(device) >= (8, 0)
+
 def device_numerics(device, mixed_precision:bool=True)->tuple:
     "`(autocast dtype or None, channels-last?)` for training on `device`; `(None, False)` without `mixed_precision`."
-    dev = torch.device(device).type
-    if not mixed_precision or dev not in ('cuda', 'cpu'): return None, False
-    if dev == 'cuda': return (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16), True
+    dev = torch.device(device)
+    if not mixed_precision or dev.type not in ('cuda', 'cpu'): return None, False
+    if dev.type == 'cuda': return (torch.bfloat16 if cuda_bf16(dev) else torch.float16), True
     return (torch.bfloat16 if native_bf16() else None), True
+
+# %% ../nbs/00_core.ipynb #9f007261
+def numerics_name(dtype=None, channels_last:bool=False, compile:bool=False)->str:
+    "How a model computes, in words: `bf16 autocast, channels-last`, `fp32`, ..."
+    half = {torch.bfloat16: 'bf16', torch.float16: 'fp16'}.get(dtype)
+    parts = [f"{half} autocast" if half else 'fp32', channels_last and 'channels-last', compile and 'torch.compile']
+    return ', '.join(p for p in parts if p)
+
+# %% ../nbs/00_core.ipynb #926d656b
+def device_name(device)->str:
+    "`cpu`, or the device and the GPU's name: `cuda:0 (Tesla T4)`."
+    device = torch.device(device)
+    return f"{device} ({torch.cuda.get_device_name(device)})" if device.type == 'cuda' else str(device)
+
+def unseen_gpus()->str:
+    "The GPUs `nvidia-smi -L` lists when torch can use none (a CPU-only build, or a driver too old for this build), else ''."
+    if torch.cuda.is_available() or not (smi := shutil.which('nvidia-smi')): return ''
+    try: return subprocess.run([smi, '-L'], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError): return ''
+
+def announce_device(device, numerics:str)->str:
+    "Print `device: ...; numerics: ...` (and return it); warn when `nvidia-smi` sees a GPU that torch cannot use."
+    line = f"device: {device_name(device)}; numerics: {numerics}"
+    print(line, flush=True)
+    if gpus := unseen_gpus():
+        warnings.warn(f"nvidia-smi lists {gpus.splitlines()[0]}, but torch {torch.__version__} cannot use it (a CPU-only build, or a driver "
+                      f"older than its CUDA {torch.version.cuda}): this run uses the CPU. Install the torch build that matches the driver")
+    return line
+
+# %% ../nbs/00_core.ipynb #de07888e
+def synchronize(device):
+    "Wait until the work queued on `device` is done (CUDA and MPS run asynchronously; a CPU has nothing to wait for)."
+    device = torch.device(device)
+    if device.type == 'cuda': torch.cuda.synchronize(device)
+    elif device.type == 'mps': torch.mps.synchronize()
+
+class Stopwatch:
+    "Add the seconds of each `with` block to `seconds`, the work queued on `device` included."
+    def __init__(self, device='cpu'): self.device, self.seconds = device, 0.
+    def __enter__(self): synchronize(self.device); self.start = time.perf_counter(); return self
+    def __exit__(self, *exc): synchronize(self.device); self.seconds += time.perf_counter() - self.start
+
+# %% ../nbs/00_core.ipynb #12f79939
+class exact_fp32:
+    "For a `with` block, float32 matmuls and convolutions computed in float32, not TF32; the user's setting comes back after it."
+    flags = torch.backends.cuda.matmul, torch.backends.cudnn
+    def __enter__(self):
+        self.old = [o.allow_tf32 for o in self.flags]   # plain bools: a callback holding this can still be pickled by `export`
+        for o in self.flags: o.allow_tf32 = False
+        return self
+    def __exit__(self, *exc):
+        for o, v in zip(self.flags, self.old): o.allow_tf32 = v
 
 # %% ../nbs/00_core.ipynb #85b7d7b2
 def default_cache_dir()->Path:

@@ -16,8 +16,8 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['CIFAR_CLASSES', 'LAYOUT', 'cifar_url', 'download_cifar', 'cifar_archive', 'check_layout', 'class_folders',
-           'cifar_vocab', 'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'cifar_augment',
-           'cifar_block', 'cifar_dls']
+           'cifar_vocab', 'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'BatchFlip',
+           'cifar_augment', 'cifar_block', 'cifar_dls']
 
 # %% ../nbs/01_data.ipynb #2a13f014
 CIFAR_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -145,10 +145,21 @@ class Cutout(RandTransform):
         mask = inside(self.corners[:, 0], h)[:, :, None] & inside(self.corners[:, 1], w)[:, None, :] & self.erase[:, None, None]
         return TensorImage(torch.where(mask[:, None], torch.randn_like(x), x))
 
+# %% ../nbs/01_data.ipynb #c1dfefe2
+class BatchFlip(RandTransform):
+    "Mirror each image of a batch left to right with probability `p`, drawn for each image: an exact index reversal, with no resampling."
+    split_idx, order = 0, 16   # training only; after `PadCrop`
+    def __init__(self, p:float=0.5): super().__init__(p=1.); self.p_img = p
+    def before_call(self, b, split_idx):
+        super().before_call(b, split_idx)
+        x = b[0] if isinstance(b, tuple) else b
+        self.mirror = torch.rand(x.shape[0], device=x.device) < self.p_img
+    def encodes(self, x:TensorImage): return TensorImage(torch.where(self.mirror[:, None, None, None], x.flip(-1), x))
+
 # %% ../nbs/01_data.ipynb #70776041
 def cifar_augment(pad:int=4, flip:float=0.5, erase:float=0.5, erase_size:int=8, size:int=32, stats=cifar_stats)->list:
     "Batch transforms, each image drawn on its own: pad-`pad` random crop, horizontal flip with probability `flip`, an `erase_size` square cutout with probability `erase`, CIFAR normalisation."
-    return [PadCrop(pad), Flip(p=flip), Normalize.from_stats(*stats), Cutout(p=erase, size=min(erase_size, size))]
+    return [PadCrop(pad), BatchFlip(flip), Normalize.from_stats(*stats), Cutout(p=erase, size=min(erase_size, size))]
 
 # %% ../nbs/01_data.ipynb #0d375ecb
 def cifar_block(vocab=CIFAR_CLASSES, limit:int=None, seed:int=42, size:int=32, **kwargs)->DataBlock:

@@ -54,34 +54,44 @@ def cached_images(files, cache_dir=None, size:int=32)->Tensor:
 
 # %% ../nbs/07_fast.ipynb #c676fae0
 class TensorDS:
-    "Images (uint8, N x 3 x H x W) and labels in memory, with the vocab; `new_empty` keeps none (for `Learner.export`)."
-    def __init__(self, x:Tensor, y:Tensor, vocab): self.x, self.y, self.vocab = x, y, vocab
+    "Images (uint8, N x 3 x H x W), labels and the files they came from, in memory, with the vocab; `new_empty` keeps none (for `Learner.export`)."
+    def __init__(self, x:Tensor, y:Tensor, vocab, items=None): self.x, self.y, self.vocab, self.items = x, y, vocab, L(items)
     def __len__(self): return len(self.x)
     def __getitem__(self, i): return TensorImage(self.x[i]), TensorCategory(self.y[i])
     def new_empty(self): return TensorDS(self.x[:0].clone(), self.y[:0].clone(), self.vocab)   # a slice would pickle the whole storage
-    def to(self, device): return TensorDS(self.x.to(device), self.y.to(device), self.vocab)
+    def to(self, device): return TensorDS(self.x.to(device), self.y.to(device), self.vocab, self.items)
 
 class TensorDL(DataLoader):
-    "A fastai `DataLoader` over a `TensorDS` that makes each batch with one indexing operation."
-    def __init__(self, dataset:TensorDS, **kwargs):
+    "A fastai `DataLoader` over a `TensorDS` that makes each batch with one indexing operation; files go to `files_dl`, the `DataBlock` loader it stands in for."
+    def __init__(self, dataset:TensorDS, files_dl:DataLoader=None, **kwargs):
         kwargs.update(indexed=True, num_workers=0)   # the work is one index op: no worker processes
         super().__init__(dataset, **kwargs)
+        self.files_dl = files_dl
         if self.device is not None: self.dataset = dataset.to(self.device)
     @property
     def vocab(self): return self.dataset.vocab
+    def new(self, dataset=None, cls=None, **kwargs):
+        files_dl = self.files_dl
+        if dataset is not None and not isinstance(dataset, TensorDS):   # files (`test_dl`, `predict`): decoded as in training
+            if files_dl is None: raise CifarError("this loader serves images from the cache, not files: make a test loader from the DataBlock's loaders")
+            return files_dl.new(test_set(files_dl.dataset, dataset), **kwargs)
+        if files_dl is not None and dataset is not None and not len(dataset): files_dl = files_dl.new(files_dl.dataset.new_empty())   # `export`: no files kept either
+        return super().new(dataset, cls, files_dl=files_dl, **kwargs)
+    def decode(self, b): return self.files_dl.decode(b)   # the normalisation undone, as fastai's loader does it
+    def decode_batch(self, b, max_n:int=9, full:bool=True): return self.files_dl.decode_batch(b, max_n, full)   # for `predict`
+    def show_batch(self, b=None, **kwargs): return self.files_dl.show_batch(ifnone(b, self.one_batch()), **kwargs)
     def create_batches(self, samps):
         ds = self.dataset
-        for b in chunked(samps, self.bs, self.drop_last):
-            i = torch.as_tensor(b, device=ds.x.device)
-            yield TensorImage(ds.x[i]), TensorCategory(ds.y[i])
+        order = torch.as_tensor(list(samps), device=ds.x.device)   # the epoch's order, sent to the device once
+        if self.drop_last: order = order[:len(order) // self.bs * self.bs]
+        for i in order.split(self.bs): yield TensorImage(ds.x[i]), TensorCategory(ds.y[i])
 
 # %% ../nbs/07_fast.ipynb #d7e28405
 def fast_cifar_dls(path=None, bs:int=512, limit:int=None, seed:int=42, device=None, cache_dir=None, **kwargs)->DataLoaders:
-    "`cifar_dls`, with the training split served by a `TensorDL` from the image cache (same augmentation, as batch transforms)."
+    "`cifar_dls`, with both splits served by `TensorDL`s from the image cache: the same transforms, the augmentation as batch transforms."
     dls = cifar_dls(path, bs=bs, limit=limit, seed=seed, device=device, num_workers=0, **kwargs)
-    items = dls.train_ds.items
-    y = tensor([dls.vocab.o2i[parent_label(o)] for o in items])
-    ds = TensorDS(cached_images(items, cache_dir), y, dls.vocab)
+    def cached(items): return TensorDS(cached_images(items, cache_dir), tensor([dls.vocab.o2i[parent_label(o)] for o in items]), dls.vocab, items)
     tfms = Pipeline([IntToFloatTensor(), *cifar_augment(**kwargs)], split_idx=0)
-    dls.loaders[0] = TensorDL(ds, bs=bs, shuffle=True, drop_last=True, device=dls.device, after_batch=tfms)
+    dls.loaders = [TensorDL(cached(dls.train.items), files_dl=dls.train, bs=bs, shuffle=True, drop_last=True, device=dls.device, after_batch=tfms),
+                   TensorDL(cached(dls.valid.items), files_dl=dls.valid, bs=dls.valid.bs, device=dls.device, after_batch=dls.valid.after_batch)]
     return dls

@@ -83,7 +83,7 @@ def cam_maps(model:nn.Module,   # any PyTorch model with a convolutional layer
         targets = torch.as_tensor(targets).reshape(-1)
         if len(targets) != len(x): raise CifarError(f"got {len(targets)} targets for {len(x)} images; pass one class index an image, or None")
     maps = {m: [] for m in methods}
-    with eval_mode(model):
+    with eval_mode(model), exact_fp32():   # float32 passes in float32, not TF32, on a GPU too
         for i in range(0, len(x), bs):
             xb = x[i:i+bs]
             act, grad, tb = _act_grad(model, xb, module, name, None if targets is None else targets[i:i+bs], need_grad=any(m != 'scorecam' for m in methods))
@@ -188,14 +188,14 @@ def saliency_curves(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, step
 
 # %% ../nbs/06_gradcam.ipynb #5022fb54
 def randomized_copies(model:nn.Module, stages=('linear', 'layer4', 'layer3', 'layer2', 'layer1'), seed:int=0)->list:
-    "`(stage, copy of model)` pairs, with the layers re-initialised cumulatively from the head down to each `stage` (the cascade)."
-    m, out = deepcopy(model), []
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    "`(stage, copy of model)` pairs, with the layers re-initialised cumulatively from the head down to each `stage` (the cascade): the same weights on any device, and no random state changed."
+    device, m, out = one_param(model).device, deepcopy(model).cpu(), []
+    with torch.random.fork_rng(devices=[]):                 # the CPU's generator draws every weight, and is given back after
+        torch.random.default_generator.manual_seed(seed)   # not `torch.manual_seed`, which reseeds every GPU as well
         for s in stages:
             for o in find_layer(m, s)[1].modules():
                 if hasattr(o, 'reset_parameters'): o.reset_parameters()   # BatchNorm's too: weights, and running statistics
-            out.append((s, deepcopy(m)))
+            out.append((s, deepcopy(m).to(device)))
     return out
 
 def rank_correlation(a:Tensor, b:Tensor)->Tensor:
@@ -206,9 +206,10 @@ def rank_correlation(a:Tensor, b:Tensor)->Tensor:
 
 # %% ../nbs/06_gradcam.ipynb #db8dc848
 def interp_batch(interp:ClassificationInterpretation, idxs)->Tensor:
-    "The normalised inputs of `interp.dl`'s images at `idxs`, as one batch on the model's device."
-    items = [interp.dl.items[i] for i in tensor(idxs).reshape(-1).tolist()]
-    return first(interp.learn.dls.test_dl(items, bs=len(items)))[0]
+    "The normalised inputs of `interp.dl`'s images at `idxs`, as one batch on its device, made by the loader's own transforms."
+    dl = interp.dl
+    b = dl.do_batch([dl.do_item(i) for i in tensor(idxs).reshape(-1).tolist()])   # as the loader makes a batch, for these items
+    return dl.after_batch(to_device(b, dl.device))[0]
 
 def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer4', k:int=8)->plt.Figure:
     "For the `k` highest-loss misclassified images: the image, the Grad-CAM of the predicted class, the Grad-CAM of the true class."
@@ -223,7 +224,7 @@ def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer
     n, vocab = len(idxs), interp.vocab
     fig, axs = plt.subplots(n, 3, figsize=(8, 2.9*n + 0.4), squeeze=False, layout='constrained')
     for r, i in enumerate(idxs.tolist()):
-        img = interp.dl.dataset[i][0]
+        img = interp_image(interp, i)
         p, t = pred[r].item(), true[r].item()
         axs[r, 0].imshow(img); axs[r, 0].set_axis_off(); axs[r, 0].set_title(f"image (true: {vocab[t]})", fontsize=10)
         show_cam(img, cams[r], axs[r, 1], title=f"predicted: {vocab[p]} ({interp.preds[i, p]:.2f})", fontsize=10, color='firebrick')
@@ -234,15 +235,14 @@ def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer
 # %% ../nbs/06_gradcam.ipynb #4dfb0385
 def interp_cams(interp:ClassificationInterpretation, layer='layer4', frac:float=0.2, seed:int=0)->tuple:
     "Predicted-class Grad-CAM maps for all of `interp.dl`, and a summary: seconds, images, faithfulness against random maps."
-    model, xs, maps, secs, start = interp.learn.model, [], [], 0., 0
+    model, xs, maps, start = interp.learn.model, [], [], 0
+    clock = Stopwatch(interp.dl.device)
     for xb, *_ in interp.dl:   # in order (no shuffle), so batch i's predictions are `decoded[start:start+len(xb)]`
-        t0 = time.perf_counter()
-        maps.append(grad_cam(model, xb, layer, interp.decoded[start:start+len(xb)]))
-        secs += time.perf_counter() - t0
+        with clock: maps.append(grad_cam(model, xb, layer, interp.decoded[start:start+len(xb)]))
         xs.append(xb); start += len(xb)
     x, maps = torch.cat(xs), torch.cat(maps)
     f = faithfulness(model, x, maps, interp.decoded.to(x.device), frac, seed)
-    return maps.cpu(), dict(layer=find_layer(model, layer)[0], seconds=secs, **f)
+    return maps.cpu(), dict(layer=find_layer(model, layer)[0], seconds=clock.seconds, **f)
 
 # %% ../nbs/06_gradcam.ipynb #23130dd0
 def compare_cams(interp:ClassificationInterpretation, layer='layer4', methods=None, n:int=256, steps:int=8, seed:int=0)->dict:
@@ -252,9 +252,8 @@ def compare_cams(interp:ClassificationInterpretation, layer='layer4', methods=No
     x, t = interp_batch(interp, idxs), interp.decoded[idxs]
     res, trained = {}, {}
     for m in methods:
-        start = time.perf_counter()
-        trained[m] = cam_maps(model, x, layer, t, method=m)
-        res[m] = dict(maps_per_s=len(x) / (time.perf_counter() - start))
+        with Stopwatch(x.device) as clock: trained[m] = cam_maps(model, x, layer, t, method=m)
+        res[m] = dict(maps_per_s=len(x) / clock.seconds)
     for stage, rnd in randomized_copies(model, ('linear', 'layer4'), seed):
         for m, maps in cam_maps(rnd.to(x.device), x, layer, t, method=methods).items():
             res[m][f'sanity_{stage}'] = rank_correlation(upsample_cams(trained[m]), upsample_cams(maps)).mean().item()
@@ -292,7 +291,7 @@ def plot_cam_methods(interp:ClassificationInterpretation, layer='layer4', method
     if not len(idxs): return fig
     maps = cam_maps(interp.learn.model, interp_batch(interp, idxs), layer, interp.decoded[idxs], method=methods)
     for r, i in enumerate(idxs.tolist()):
-        img = interp.dl.dataset[i][0]
+        img = interp_image(interp, i)
         axs[r, 0].imshow(img); axs[r, 0].set_title(f"true {interp.vocab[interp.targs[i]]}\npred {interp.vocab[interp.decoded[i]]}", fontsize=9)
         for c, m in enumerate(methods): show_cam(img, maps[m][r], axs[r, c + 1], title=m if r == 0 else None, fontsize=10)
     fig.suptitle(f"The predicted class's maps on {find_layer(interp.learn.model, layer)[0]}, by method", fontsize=11)

@@ -10,7 +10,7 @@ from .train import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CifarInterpretation', 'cifar_interp', 'FlipInputs', 'flip_tta', 'plot_confusion', 'misclassified',
+__all__ = ['CifarInterpretation', 'cifar_interp', 'FlipInputs', 'flip_tta', 'plot_confusion', 'misclassified', 'interp_image',
            'plot_misclassified']
 
 # %% ../nbs/05_interpret.ipynb #9425dcd9
@@ -67,6 +67,11 @@ def misclassified(interp:ClassificationInterpretation, k:int=None)->Tensor:
     order = interp.losses[wrong].argsort(descending=True)
     return wrong[order][:k]
 
+# %% ../nbs/05_interpret.ipynb #e7702180
+def interp_image(interp:ClassificationInterpretation, i:int)->PILImage:
+    "Test image `i` of `interp`, as a `PILImage`, whichever loader holds it (a decoded file, or a uint8 tensor)."
+    return PILImage.create(interp.dl.dataset[i][0])
+
 # %% ../nbs/05_interpret.ipynb #3c21d4a3
 def plot_misclassified(interp:ClassificationInterpretation, k:int=20, ncols:int=5)->plt.Figure:
     "Grid of the `k` highest-loss misclassified test images: predicted class and probability, true class."
@@ -77,7 +82,7 @@ def plot_misclassified(interp:ClassificationInterpretation, k:int=20, ncols:int=
     vocab = interp.vocab
     for ax in axs.flat: ax.set_axis_off()
     for ax, i in zip(axs.flat, idxs.tolist()):
-        img = interp.dl.dataset[i][0]
+        img = interp_image(interp, i)
         pred, true = interp.decoded[i].item(), interp.targs[i].item()
         ax.imshow(img); ax.set_title(f"pred: {vocab[pred]} ({interp.preds[i, pred]:.2f})\ntrue: {vocab[true]}", fontsize=10, color='firebrick')
     fig.suptitle(f"{n} misclassified test images, highest loss first" if n else "no misclassified test images", fontsize=13)

@@ -11,7 +11,7 @@ from .core import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['DeviceMixedPrecision', 'CompileModel', 'set_numerics', 'numerics']
+__all__ = ['DeviceMixedPrecision', 'CompileModel', 'ExactFP32', 'set_numerics', 'numerics']
 
 # %% ../nbs/03_precision.ipynb #554e59a6
 class DeviceMixedPrecision(MixedPrecision):
@@ -44,18 +44,23 @@ class CompileModel(Callback):
     def after_fit(self): vars(self.compiled).pop('forward', None)   # back to the class's eager forward
 
 # %% ../nbs/03_precision.ipynb #e590054e
+class ExactFP32(Callback):
+    "Fit with float32 convolutions and matmuls computed in float32, not TF32 (`exact_fp32`): what a float32 run means."
+    def before_fit(self): self.fp32 = exact_fp32().__enter__()
+    def after_fit(self): self.fp32.__exit__()
+
 def set_numerics(learn:Learner, mixed_precision:bool=True, compile:bool=False)->Learner:
-    "Add to `learn` the channels-last and autocast its device computes best in (`device_numerics`), and `CompileModel` if `compile`."
+    "Add to `learn` the channels-last and autocast its device computes best in (`device_numerics`), `ExactFP32` where it has no autocast, and `CompileModel` if `compile`."
     if compile: learn.add_cb(CompileModel())
     dtype, channels_last = device_numerics(learn.dls.device, mixed_precision)
     if channels_last: learn.add_cb(ChannelsLast())
-    if dtype is not None: learn.add_cb(DeviceMixedPrecision(AMPMode.BF16 if dtype == torch.bfloat16 else AMPMode.FP16))
+    if dtype is None: learn.add_cb(ExactFP32())
+    else: learn.add_cb(DeviceMixedPrecision(AMPMode.BF16 if dtype == torch.bfloat16 else AMPMode.FP16))
     return learn
 
 # %% ../nbs/03_precision.ipynb #0c950404
 def numerics(learn:Learner)->str:
-    "How `learn` computes, for reports: `bf16 autocast, channels-last`, `fp32`, ..."
+    "How `learn` computes, for reports (`numerics_name`): `bf16 autocast, channels-last`, `fp32`, ..."
     mp = first(cb for cb in learn.cbs if isinstance(cb, MixedPrecision))
     has = lambda t: any(isinstance(cb, t) for cb in learn.cbs)
-    parts = [f"{mp.amp_mode.value} autocast" if mp else 'fp32', has(ChannelsLast) and 'channels-last', has(CompileModel) and 'torch.compile']
-    return ', '.join(p for p in parts if p)
+    return numerics_name(mp and {AMPMode.BF16: torch.bfloat16, AMPMode.FP16: torch.float16}[mp.amp_mode], has(ChannelsLast), has(CompileModel))

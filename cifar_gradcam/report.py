@@ -138,7 +138,7 @@ def mistake_examples(interp:ClassificationInterpretation, pred_maps:Tensor, true
     r2 = lambda t: [[round(v, 2) for v in row] for row in t.tolist()]
     return [dict(i=i, t=interp.targs[i].item(), p=interp.decoded[i].item(), pp=round(interp.preds[i, interp.decoded[i]].item(), 4),
                  pt=round(interp.preds[i, interp.targs[i]].item(), 4), loss=round(interp.losses[i].item(), 4),
-                 img=thumbnail(interp.dl.dataset[i][0]), mp=r2(pred_maps[i]), mt=r2(true_maps[k]))
+                 img=thumbnail(interp_image(interp, i)), mp=r2(pred_maps[i]), mt=r2(true_maps[k]))
             for k, i in enumerate(idxs.tolist())]
 
 # %% ../nbs/08_report.ipynb #71751c89

@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #e6d3298c
 from __future__ import annotations
-import os, sys, tempfile, time
+import os, sys, tempfile, time, warnings
 from contextlib import contextmanager, nullcontext
 import torch.distributed as dist
 from . import __version__
@@ -21,7 +21,7 @@ from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 __all__ = ['log_names', 'LR_RULES', 'LR_PICKS', 'MIN_LR_ITERS', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth',
            'log_smooth', 'bottom', 'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'train', 'history',
            'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore',
-           'fit_with_checkpoints', 'data_parallel', 'end_data_parallel']
+           'fit_with_checkpoints', 'data_parallel', 'end_data_parallel', 'rank_device']
 
 # %% ../nbs/04_train.ipynb #022000b2
 def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
@@ -40,7 +40,7 @@ def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
 # %% ../nbs/04_train.ipynb #458e7412
 def epoch_line(log)->str:
     "One readable line from a `Recorder` log (epochs counted from 1): `epoch 1  train_loss 2.3012 ...`."
-    if len(log) < 2: return f"epoch {log[0]+1}  (done before the resume)"
+    if len(log) <= 2: return f"epoch {log[0]+1}  (done before the resume)"   # a skipped epoch logs its number and time only
     return '  '.join(f"{n} {v:.4f}" if isinstance(v, float) else f"{n} {v}" for n,v in zip(log_names, [log[0]+1, *log[1:]]))
 
 log_names = ['epoch', 'train_loss', 'train_accuracy', 'valid_loss', 'valid_accuracy', 'time']
@@ -126,10 +126,9 @@ def find_lr(learn:Learner, num_it:int=None, pick:str='bottom', show_progress:boo
 
 # %% ../nbs/04_train.ipynb #5d207315
 def train(learn:Learner, epochs:int, lr:float, show_progress:bool=None, **kwargs)->float:
-    "`fit_one_cycle` for `epochs` epochs with `lr_max=lr`; returns the seconds the fit took."
-    start = time.perf_counter()
-    with progress(learn, show_progress): learn.fit_one_cycle(epochs, lr, **kwargs)
-    return time.perf_counter() - start
+    "`fit_one_cycle` for `epochs` epochs with `lr_max=lr`; returns the seconds the fit took (the device's queued work included)."
+    with Stopwatch(learn.dls.device) as clock, progress(learn, show_progress): learn.fit_one_cycle(epochs, lr, **kwargs)
+    return clock.seconds
 
 # %% ../nbs/04_train.ipynb #8a6db739
 _renames = dict(train_loss='train_loss', train_accuracy='train_acc', valid_loss='test_loss', valid_accuracy='test_acc')
@@ -163,42 +162,57 @@ def plot_curves(recorder:Recorder, title:str=None)->plt.Figure:
 def mini_learner(test_limit:int=200, epochs:int=3, lr:float=2e-3, path=None, cache:bool=None)->Learner:
     "A `Learner` trained on the mini set for the book's examples; with `cache` (default: outside tests) its weights are kept and read back next time."
     small, cache = in_test(), ifnone(cache, not in_test())
-    set_seed(0, reproducible=True)
+    set_seed(0)
     dls = cifar_dls(mini_path(), bs=50 if small else 128, limit=test_limit if small else None, num_workers=0)
     learn = cifar_learner(dls, tiny_resnet_cifar() if small else None, path=ifnone(path, tempfile.mkdtemp()))
     epochs = 1 if small else epochs
     fname = default_cache_dir()/f"mini-learner-{__version__}-{'tiny' if small else 'resnet18'}-{len(dls.train_ds)}-{epochs}-{lr:g}.pth"
     if cache and fname.exists():
-        try: learn.model.load_state_dict(torch.load(fname, weights_only=True)); return learn
-        except Exception: pass   # a damaged or foreign file: train again and replace it
+        try: learn.model.load_state_dict(torch.load(fname, map_location='cpu', weights_only=True)); return learn   # made on a GPU or not
+        except Exception as e: warnings.warn(f"the cached example model {fname} cannot be read ({type(e).__name__}); training it again")
     train(learn, epochs, lr)
     if cache: fname.parent.mkdir(parents=True, exist_ok=True); save_weights(learn.model, fname)
     return learn
 
 # %% ../nbs/04_train.ipynb #41d5f2a0
 class Checkpoint(Callback):
-    "After every epoch, save model, optimizer, epochs done, history and `config` to `fname`, atomically."
-    order = Recorder.order + 1   # after the Recorder has logged the epoch
-    def __init__(self, fname, config:dict=None): self.fname, self.config = Path(fname), config or {}
+    "After every epoch, save model, optimizer, gradient scaler, epochs done, history and `config` to `fname`, atomically; give the scaler of `state` (a loaded checkpoint) back at the start."
+    order = Recorder.order + 1   # after the Recorder has logged the epoch, and after mixed precision has made its scaler
+    def __init__(self, fname, config:dict=None, state:dict=None): self.fname, self.config, self.state = Path(fname), config or {}, state or {}
+    def before_fit(self):
+        if self.state.get('scaler') and getattr(self.learn, 'scaler', None): self.learn.scaler.load_state_dict(self.state['scaler'])
     def after_epoch(self):
         if len(self.recorder.values) <= self.epoch or not self.recorder.values[self.epoch]: return   # an epoch a resume skipped
         if rank_distrib(): return                                  # data-parallel: rank 0 writes
         model = getattr(self.learn.model, 'module', self.learn.model)   # unwrapped from DistributedDataParallel
-        state = dict(model=model.state_dict(), opt=self.learn.opt.state_dict(), epochs_done=self.epoch+1,
-                     n_epoch=self.n_epoch, values=[list(v) for v in self.recorder.values], config=self.config)
+        scaler = getattr(self.learn, 'scaler', None)   # fp16's loss scale, learnt over the steps (empty under bf16 and fp32)
+        state = dict(model=model.state_dict(), opt=self.learn.opt.state_dict(), scaler=scaler.state_dict() if scaler else {},
+                     epochs_done=self.epoch+1, n_epoch=self.n_epoch, values=[list(v) for v in self.recorder.values], config=self.config)
         with atomic_path(self.fname) as tmp: torch.save(state, tmp)
 
 class StopOnNaN(Callback):
-    "Stop with a `CifarError` naming the epoch and batch when the training loss is NaN or infinite."
-    order = Recorder.order - 1
+    "Stop with a `CifarError` naming the epoch and batch where the training loss first became NaN or infinite, checked every `every` batches and before each epoch's checkpoint."
+    order = Recorder.order - 1   # before `Checkpoint` saves the epoch
+    def __init__(self, every:int=50): self.every = every
+    def before_epoch(self): self.losses, self.checked = [], 0
     def after_loss(self):
-        if self.training and not torch.isfinite(self.loss).all():
-            raise CifarError(f"the loss became {self.loss.item()} at epoch {self.epoch+1}, batch {self.iter+1}: training diverged; "
+        if self.training: self.losses.append(self.loss.detach().float().sum())   # stays on the device: no wait for it here
+    def after_batch(self):
+        if self.training and len(self.losses) - self.checked >= self.every: self.check()
+    def after_epoch(self): self.check()
+    def check(self):
+        "One read of the losses since the last check: the device's only wait for this callback."
+        if len(self.losses) == self.checked: return
+        bad = (~torch.isfinite(torch.stack(self.losses[self.checked:]))).nonzero()
+        if len(bad):
+            i = self.checked + bad[0, 0].item()
+            raise CifarError(f"the loss became {self.losses[i].item()} at epoch {self.epoch+1}, batch {i+1}: training diverged; "
                              f"try a lower --lr (the last good checkpoint is kept)")
+        self.checked = len(self.losses)
 
 # %% ../nbs/04_train.ipynb #4d0d6f27
 def load_checkpoint(fname)->dict:
-    "The state `Checkpoint` saved in `fname`, or a `CifarError` if it is missing or damaged."
+    "The state `Checkpoint` saved in `fname`, read to the CPU, or a `CifarError` if it is missing or damaged."
     fname = Path(fname)
     if not fname.is_file(): raise CifarError(f"no checkpoint at {fname}; start the run without --resume")
     try: state = torch.load(fname, map_location='cpu', weights_only=False)
@@ -208,17 +222,17 @@ def load_checkpoint(fname)->dict:
     return state
 
 def restore(learn:Learner, state:dict)->int:
-    "Load `state`'s weights and optimizer into `learn`; the number of epochs already done."
-    learn.model.load_state_dict(state['model'])
+    "Load `state`'s weights and optimizer into `learn`, on the model's device; the number of epochs already done."
+    learn.model.load_state_dict(state['model'])   # copied into the model's own tensors, wherever they are
     learn.create_opt()
-    learn.opt.load_state_dict(state['opt'])
+    learn.opt.load_state_dict(to_device(state['opt'], one_param(learn.model).device))   # Adam's moments go where their weights are
     return state['epochs_done']
 
 # %% ../nbs/04_train.ipynb #d9b98f94
 def fit_with_checkpoints(learn:Learner, epochs:int, lr:float, fname, config:dict=None, state:dict=None, show_progress:bool=None)->float:
     "`train` with a `Checkpoint` to `fname` and `StopOnNaN`; from `state` (a loaded checkpoint) if given. Seconds of the fit."
     start = restore(learn, state) if state else 0
-    secs = train(learn, epochs, lr, show_progress, cbs=[Checkpoint(fname, config), StopOnNaN()], start_epoch=start)
+    secs = train(learn, epochs, lr, show_progress, cbs=[Checkpoint(fname, config, state), StopOnNaN()], start_epoch=start)
     if state: learn.recorder.values[:start] = [L(v) for v in state['values'][:start]]
     return secs
 
@@ -242,3 +256,9 @@ def end_data_parallel():
     "Tear the process group down (gloo aborts at exit without this); from here on this process works alone."
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
     if num_distrib() > 1: os.environ['WORLD_SIZE'] = '1'   # fastai reads it to decide whether to gather predictions across processes
+
+# %% ../nbs/04_train.ipynb #2eceb088
+def rank_device()->torch.device:
+    "The device this process trains on: under `torchrun` on GPUs, the GPU of its local rank (bound as the current one); else fastai's default."
+    if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+    return default_device()
