@@ -46,8 +46,10 @@ class CompileModel(Callback):
 # %% ../nbs/03_precision.ipynb #e590054e
 class ExactFP32(Callback):
     "Fit with float32 convolutions and matmuls computed in float32, not TF32 (`exact_fp32`): what a float32 run means."
+    fp32 = None
     def before_fit(self): self.fp32 = exact_fp32().__enter__()
-    def after_fit(self): self.fp32.__exit__()
+    def after_fit(self):   # fastai skips `after_fit` when the fit raises: `train` (`04_train`) calls it then
+        if self.fp32: self.fp32.__exit__(); self.fp32 = None
 
 def set_numerics(learn:Learner, mixed_precision:bool=True, compile:bool=False)->Learner:
     "Add to `learn` the channels-last and autocast its device computes best in (`device_numerics`), `ExactFP32` where it has no autocast, and `CompileModel` if `compile`."

@@ -127,7 +127,10 @@ def find_lr(learn:Learner, num_it:int=None, pick:str='bottom', show_progress:boo
 # %% ../nbs/04_train.ipynb #5d207315
 def train(learn:Learner, epochs:int, lr:float, show_progress:bool=None, **kwargs)->float:
     "`fit_one_cycle` for `epochs` epochs with `lr_max=lr`; returns the seconds the fit took (the device's queued work included)."
-    with Stopwatch(learn.dls.device) as clock, progress(learn, show_progress): learn.fit_one_cycle(epochs, lr, **kwargs)
+    try:
+        with Stopwatch(learn.dls.device) as clock, progress(learn, show_progress): learn.fit_one_cycle(epochs, lr, **kwargs)
+    finally:   # a fit that raised skipped `after_fit`: float32 training gives TF32 back all the same
+        for cb in learn.cbs.filter(lambda o: isinstance(o, ExactFP32)): cb.after_fit()
     return clock.seconds
 
 # %% ../nbs/04_train.ipynb #8a6db739
