@@ -103,12 +103,14 @@ def device_name(device)->str:
     device = torch.device(device)
     return f"{device} ({torch.cuda.get_device_name(device)})" if device.type == 'cuda' else str(device)
 
+# %% ../nbs/00_core.ipynb #7449b951
 def unseen_gpus()->str:
     "The GPUs `nvidia-smi -L` lists when torch can use none (a CPU-only build, or a driver too old for this build), else ''."
     if torch.cuda.is_available() or not (smi := shutil.which('nvidia-smi')): return ''
     try: return subprocess.run([smi, '-L'], capture_output=True, text=True, timeout=30).stdout.strip()
     except (OSError, subprocess.SubprocessError): return ''
 
+# %% ../nbs/00_core.ipynb #44333ae0
 def announce_device(device, numerics:str)->str:
     "Print `device: ...; numerics: ...` (and return it); warn when `nvidia-smi` sees a GPU that torch cannot use."
     line = f"device: {device_name(device)}; numerics: {numerics}"
@@ -125,6 +127,7 @@ def synchronize(device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
     elif device.type == 'mps': torch.mps.synchronize()
 
+# %% ../nbs/00_core.ipynb #79bc1ca6
 class Stopwatch:
     "Add the seconds of each `with` block to `seconds`, the work queued on `device` included."
     def __init__(self, device='cpu'): self.device, self.seconds = device, 0.

@@ -51,6 +51,7 @@ class ExactFP32(Callback):
     def after_fit(self):   # fastai skips `after_fit` when the fit raises: `train` (`04_train`) calls it then
         if self.fp32: self.fp32.__exit__(); self.fp32 = None
 
+# %% ../nbs/03_precision.ipynb #60c34add
 def set_numerics(learn:Learner, mixed_precision:bool=True, compile:bool=False)->Learner:
     "Add to `learn` the channels-last and autocast its device computes best in (`device_numerics`), `ExactFP32` where it has no autocast, and `CompileModel` if `compile`."
     if compile: learn.add_cb(CompileModel())
