@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/gradcam.html.md"""
 
 # %% ../nbs/06_gradcam.ipynb #8c138841
 from __future__ import annotations
-import difflib, time, warnings
+import difflib, warnings
 import scipy.stats
 from .core import *
 from .interpret import *
