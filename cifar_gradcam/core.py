@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #710f0fb3
 from __future__ import annotations
-import http.server, json, os, shutil, subprocess, threading, time, warnings
+import json, os, shutil, subprocess, time, warnings
 from contextlib import contextmanager
 # torch 2.14 deprecates `torch.jit.script`, which fastai still calls at import: the warning is fastai's, not the user's.
 warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated')
@@ -16,7 +16,7 @@ from fastai.vision.all import *
 __all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'save_fig', 'save_weights', 'export_learner', 'eval_mode',
            'native_bf16', 'cuda_bf16', 'device_numerics', 'numerics_name', 'device_name', 'unseen_gpus',
            'announce_device', 'synchronize', 'Stopwatch', 'exact_fp32', 'default_cache_dir', 'mini_path', 'in_test',
-           'caught_warnings', 'serve_folder']
+           'caught_warnings']
 
 # %% ../nbs/00_core.ipynb #9803a504
 class CifarError(ValueError):
@@ -172,15 +172,3 @@ def caught_warnings():
         warnings.simplefilter('always')
         yield msgs
     msgs.extend(str(o.message) for o in w)
-
-# %% ../nbs/00_core.ipynb #fec6c3af
-class _QuietFiles(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args): pass   # no line on stderr for every request
-
-@contextmanager
-def serve_folder(path=None, handler=None):
-    "Serve the folder `path` (or run `handler`, an HTTP request handler class) on 127.0.0.1 for the block; yields the base URL."
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler or partial(_QuietFiles, directory=str(path)))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try: yield f"http://127.0.0.1:{srv.server_address[1]}"
-    finally: srv.shutdown(); srv.server_close()

@@ -15,9 +15,9 @@ from .core import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CIFAR_CLASSES', 'LAYOUT', 'cifar_url', 'download_cifar', 'cifar_archive', 'check_layout', 'class_folders',
-           'cifar_vocab', 'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'BatchFlip',
-           'cifar_augment', 'cifar_block', 'cifar_dls']
+__all__ = ['CIFAR_CLASSES', 'LAYOUT', 'cifar_url', 'download_cifar', 'check_layout', 'class_folders', 'cifar_vocab',
+           'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'BatchFlip', 'cifar_augment',
+           'cifar_block', 'cifar_dls']
 
 # %% ../nbs/01_data.ipynb #2a13f014
 CIFAR_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -42,7 +42,7 @@ def download_cifar(url:str=None,       # the archive to fetch (default: `cifar_u
         if not (arch.exists() and fd.check(url, arch)): download_url(url, arch, timeout=timeout, show_progress=False)
         if not fd.check(url, arch): raise tarfile.ReadError("its size or checksum is not the published one")
         return fd.extract(url)
-    except (tarfile.TarError, shutil.ReadError, EOFError, gzip.BadGzipFile, zlib.error) as e:   # before OSError: some of these are
+    except (tarfile.TarError, shutil.ReadError, EOFError, gzip.BadGzipFile, zlib.error) as e:   # before OSError, which some of these subclass
         arch.unlink(missing_ok=True)
         raise CifarError(f"the archive downloaded from {url} is damaged ({type(e).__name__}: {e}); it was removed: run again to download it afresh") from None
     except (URLError, OSError) as e:
@@ -51,15 +51,6 @@ def download_cifar(url:str=None,       # the archive to fetch (default: `cifar_u
         raise CifarError(f"could not download CIFAR-10 from {url} ({why}); no internet? "
                          f"Pass a local folder in fastai's layout instead: cifar_dls(path=DIR) or cifar-gradcam --path DIR") from None
     finally: arch.with_name(arch.name + '.part').unlink(missing_ok=True)   # what an interrupted download leaves
-
-# %% ../nbs/01_data.ipynb #61328a92
-def cifar_archive(src, dest, per_class:int=3)->Path:
-    "A `.tgz` at `dest` in fastai's CIFAR layout, with the first `per_class` images of each class of each split of `src` (for tests)."
-    with tarfile.open(dest, 'w:gz') as tar:
-        for split in ('train', 'test'):
-            for folder in sorted(o for o in (Path(src)/split).iterdir() if o.is_dir()):
-                for f in sorted(folder.iterdir())[:per_class]: tar.add(f, f'{Path(dest).name.split(".")[0]}/{split}/{folder.name}/{f.name}')
-    return Path(dest)
 
 # %% ../nbs/01_data.ipynb #efbc93eb
 def check_layout(path)->Path:

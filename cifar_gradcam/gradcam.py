@@ -13,10 +13,10 @@ from .interpret import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CAMS', 'GRADIENT_CAMS', 'test_set_cams', 'find_layer', 'KeepOutput', 'minmax_scale', 'cam_maps', 'grad_cam',
-           'upsample_cams', 'show_cam', 'mask_top', 'deletion_drop', 'faithfulness', 'saliency_curves',
-           'randomized_copies', 'rank_correlation', 'interp_batch', 'plot_gradcam_misclassified', 'interp_cams',
-           'compare_cams', 'favoured_cam', 'cams_table', 'plot_cam_methods']
+__all__ = ['CAMS', 'GRADIENT_CAMS', 'DELETION_FRAC', 'find_layer', 'KeepOutput', 'minmax_scale', 'cam_maps', 'grad_cam',
+           'upsample_cams', 'show_cam', 'most_salient', 'mask_top', 'class_prob', 'deletion_drop', 'faithfulness',
+           'saliency_curves', 'randomized_copies', 'rank_correlation', 'interp_batch', 'plot_gradcam_misclassified',
+           'interp_cams', 'compare_cams', 'favoured_cam', 'cam_rows', 'cams_table', 'plot_cam_methods']
 
 # %% ../nbs/06_gradcam.ipynb #dfbf0346
 def find_layer(model:nn.Module, layer)->tuple:
@@ -139,8 +139,7 @@ CAMS.update({'hirescam': _hirescam, 'gradcam++': _gradcampp, 'xgradcam': _xgradc
 def _scorecam(model, x, act, targets, bs):
     "Score-CAM: channels weighted by the softmax, over channels, of the target's logit on the input masked by each channel."
     up = F.interpolate(act, size=x.shape[-2:], mode='bilinear', align_corners=True)
-    lo, hi = up.amin((2, 3), keepdim=True), up.amax((2, 3), keepdim=True)
-    masks = ((up - lo) / (hi - lo + 1e-8)).to(x.dtype)
+    masks = minmax_scale(up.flatten(0, 1)).view_as(up).to(x.dtype)   # each channel scaled to [0, 1]
     with torch.no_grad():
         scores = torch.stack([torch.cat([model(x[n] * masks[n, i:i+bs, None]).float()[:, targets[n]] for i in range(0, masks.shape[1], bs)])
                               for n in range(len(x))])
@@ -149,23 +148,36 @@ def _scorecam(model, x, act, targets, bs):
 CAMS['scorecam'] = _scorecam   # `cam_maps` calls it with the model and the input, which only this method needs
 GRADIENT_CAMS = [m for m in CAMS if m != 'scorecam']
 
-# %% ../nbs/06_gradcam.ipynb #806efcef
-def mask_top(x:Tensor, maps:Tensor, frac:float=0.2, fill:float=0.)->Tensor:
-    "`x` with the `frac` most salient pixels of each image (by `maps` upsampled to its size) set to `fill`."
-    sal = upsample_cams(maps.to(x.device), x.shape[-2:]).flatten(1)
-    top = sal.topk(max(1, round(frac * sal.shape[1])), dim=1).indices
-    keep = torch.ones_like(sal).scatter_(1, top, 0.).view(len(x), 1, *x.shape[-2:])
-    return x * keep + fill * (1 - keep)
+# %% ../nbs/06_gradcam.ipynb #3468c7dc
+DELETION_FRAC = 0.2   # the share of each image's pixels the faithfulness score removes; the reports read it back from the metrics
 
+# %% ../nbs/06_gradcam.ipynb #12cb078a
+def most_salient(maps:Tensor, size, frac:float)->Tensor:
+    "A boolean mask (N, 1, *size) of the `frac` most salient pixels of each image, by its map of `maps` upsampled to `size`."
+    sal = upsample_cams(maps, size).flatten(1)
+    top = torch.zeros_like(sal, dtype=torch.bool)
+    if k := round(frac * sal.shape[1]): top.scatter_(1, sal.topk(k, dim=1).indices, True)
+    return top.view(len(sal), 1, *size)
+
+# %% ../nbs/06_gradcam.ipynb #37428604
+def mask_top(x:Tensor, maps:Tensor, frac:float=DELETION_FRAC, fill:float=0.)->Tensor:
+    "`x` with the `frac` most salient pixels of each image (by `maps`) set to `fill`."
+    return torch.where(most_salient(maps.to(x.device), x.shape[-2:], frac), fill, x)
+
+# %% ../nbs/06_gradcam.ipynb #15920d29
 @torch.no_grad()
-def deletion_drop(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, frac:float=0.2, bs:int=256)->Tensor:
-    "Per image, the target's probability on `x` minus on `x` with the `frac` most salient pixels (by `maps`) masked."
-    def prob(xb, tb): return model(xb).float().softmax(1).gather(1, tb[:, None].to(xb.device))[:, 0]
+def class_prob(model:nn.Module, x:Tensor, targets:Tensor, bs:int=256)->Tensor:
+    "The probability `model` (in eval mode) gives each image of `x` for its class of `targets`, computed `bs` images at a time."
     with eval_mode(model):
-        return torch.cat([prob(x[i:i+bs], targets[i:i+bs]) - prob(mask_top(x[i:i+bs], maps[i:i+bs], frac), targets[i:i+bs])
-                          for i in range(0, len(x), bs)])
+        return torch.cat([model(x[i:i+bs]).float().softmax(1).gather(1, targets[i:i+bs, None].to(x.device))[:, 0] for i in range(0, len(x), bs)])
 
-def faithfulness(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, frac:float=0.2, seed:int=0)->dict:
+# %% ../nbs/06_gradcam.ipynb #83cc7671
+def deletion_drop(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, frac:float=DELETION_FRAC, bs:int=256)->Tensor:
+    "Per image, the target's probability on `x` minus on `x` with the `frac` most salient pixels (by `maps`) masked."
+    return class_prob(model, x, targets, bs) - class_prob(model, mask_top(x, maps, frac), targets, bs)
+
+# %% ../nbs/06_gradcam.ipynb #5346ded9
+def faithfulness(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, frac:float=DELETION_FRAC, seed:int=0)->dict:
     "Mean probability drop when masking by `maps`, and the same for random maps of the same shape (the baseline)."
     rand = torch.rand(maps.shape, generator=torch.Generator().manual_seed(seed))
     return dict(gradcam=deletion_drop(model, x, maps, targets, frac).mean().item(),
@@ -174,17 +186,12 @@ def faithfulness(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, frac:fl
 # %% ../nbs/06_gradcam.ipynb #01d3a0af
 def saliency_curves(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, steps:int=8, bs:int=256, fill:float=0.)->dict:
     "Deletion and insertion curves of `maps`: the targets' mean probability at `steps`+1 equal fractions of the most salient pixels removed (added), and their areas."
-    n, _, h, w = x.shape
-    order = upsample_cams(maps.to(x.device), (h, w)).flatten(1).argsort(1, descending=True)
-    rank = torch.empty_like(order).scatter_(1, order, torch.arange(h * w, device=x.device).expand_as(order)).view(n, 1, h, w)
     fracs = torch.linspace(0, 1, steps + 1)
-    def prob(xs): return torch.cat([model(xs[i:i+bs]).float().softmax(1).gather(1, targets[i:i+bs, None].to(x.device))[:, 0] for i in range(0, n, bs)]).mean()
-    with eval_mode(model), torch.no_grad():
-        top = [rank < round(f.item() * h * w) for f in fracs]   # the most salient fraction f of each image's pixels
-        deletion = torch.stack([prob(torch.where(t, fill, x)) for t in top]).cpu()
-        insertion = torch.stack([prob(torch.where(t, x, fill)) for t in top]).cpu()
+    top = [most_salient(maps.to(x.device), x.shape[-2:], f.item()) for f in fracs]
+    deletion = torch.stack([class_prob(model, torch.where(t, fill, x), targets, bs).mean() for t in top]).cpu()
+    insertion = torch.stack([class_prob(model, torch.where(t, x, fill), targets, bs).mean() for t in top]).cpu()
     area = lambda c: torch.trapezoid(c, fracs).item()
-    return dict(deletion=deletion.tolist(), insertion=insertion.tolist(), deletion_auc=area(deletion), insertion_auc=area(insertion), n=n)
+    return dict(deletion=deletion.tolist(), insertion=insertion.tolist(), deletion_auc=area(deletion), insertion_auc=area(insertion), n=len(x))
 
 # %% ../nbs/06_gradcam.ipynb #5022fb54
 def randomized_copies(model:nn.Module, stages=('linear', 'layer4', 'layer3', 'layer2', 'layer1'), seed:int=0)->list:
@@ -233,7 +240,7 @@ def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer
     return fig
 
 # %% ../nbs/06_gradcam.ipynb #4dfb0385
-def interp_cams(interp:ClassificationInterpretation, layer='layer4', frac:float=0.2, seed:int=0)->tuple:
+def interp_cams(interp:ClassificationInterpretation, layer='layer4', frac:float=DELETION_FRAC, seed:int=0)->tuple:
     "Predicted-class Grad-CAM maps for all of `interp.dl`, and a summary: seconds, images, faithfulness against random maps."
     model, xs, maps, start = interp.learn.model, [], [], 0
     clock = Stopwatch(interp.dl.device)
@@ -274,13 +281,18 @@ def favoured_cam(results:dict, max_sanity:float=0.5)->str:
     return (f"This run's numbers favour {best}: of the methods whose maps change when the model is randomised, its maps separate the evidence best "
             f"(insertion area {r['insertion_auc']:.3f} against deletion area {r['deletion_auc']:.3f}; random maps: {f['insertion_auc']:.3f} and {f['deletion_auc']:.3f}).")
 
+# %% ../nbs/06_gradcam.ipynb #69f72328
+def cam_rows(results:dict)->tuple:
+    "The header and rows, as text, of the table of `compare_cams`' `results`: one table, which each report renders in its own format."
+    head = ['method', 'deletion area (lower is better)', 'insertion area (higher is better)', 'sanity: rank correlation after randomising (lower is better)', 'maps/s']
+    cols = [('deletion_auc', '.3f'), ('insertion_auc', '.3f'), ('sanity', '.2f'), ('maps_per_s', '.0f')]   # random maps have the first two only
+    return head, [['random maps' if m == 'random' else m, *(format(r[k], f) if k in r else '' for k, f in cols)] for m, r in results.items()]
+
 # %% ../nbs/06_gradcam.ipynb #bfbaefd3
 def cams_table(results:dict)->str:
-    "The methods as a Markdown table: deletion and insertion areas, sanity correlation, maps/s."
-    rows = [f"| {m} | {r['deletion_auc']:.3f} | {r['insertion_auc']:.3f} | {r['sanity']:.2f} | {r['maps_per_s']:.0f} |" if m != 'random' else
-            f"| random maps | {r['deletion_auc']:.3f} | {r['insertion_auc']:.3f} | | |" for m, r in results.items()]
-    return '\n'.join(['| method | deletion area (lower is better) | insertion area (higher is better) | sanity: rank correlation after randomising (lower is better) | maps/s |',
-                      '|---|---|---|---|---|', *rows])
+    "The table of `cam_rows` in Markdown."
+    head, rows = cam_rows(results)
+    return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head), *rows])
 
 # %% ../nbs/06_gradcam.ipynb #a2566504
 def plot_cam_methods(interp:ClassificationInterpretation, layer='layer4', methods=None, k:int=6)->plt.Figure:
@@ -296,6 +308,3 @@ def plot_cam_methods(interp:ClassificationInterpretation, layer='layer4', method
         for c, m in enumerate(methods): show_cam(img, maps[m][r], axs[r, c + 1], title=m if r == 0 else None, fontsize=10)
     fig.suptitle(f"The predicted class's maps on {find_layer(interp.learn.model, layer)[0]}, by method", fontsize=11)
     return fig
-
-# %% ../nbs/06_gradcam.ipynb #8e7854fa
-test_set_cams = interp_cams

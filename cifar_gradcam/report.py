@@ -6,15 +6,47 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/report.html.md"""
 
 # %% ../nbs/08_report.ipynb #6a1e6121
 from __future__ import annotations
-import base64, html, io, json
+import base64, html, importlib.resources, io, json
+from typing import NamedTuple
 from .core import *
 from .interpret import *
 from .gradcam import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['REPORT_FIGURES', 'report_head', 'report_lr', 'report_curves', 'report_mistakes', 'report_cams', 'report_md',
-           'thumbnail', 'mistake_examples', 'report_html', 'headless_chrome']
+__all__ = ['RUN', 'RunFile', 'run_figures', 'report_head', 'figure_md', 'report_lr', 'report_curves', 'report_mistakes',
+           'report_cams', 'report_md', 'thumbnail', 'mistake_examples', 'page_asset', 'html_table', 'report_html']
+
+# %% ../nbs/08_report.ipynb #44642a08
+class RunFile(NamedTuple):
+    "A file a run writes into its folder: its `name`, a short `title`, what it holds (`about`: a figure's caption) and the function that writes it."
+    name:str; title:str; about:str; writer:str
+    @property
+    def figure(self)->bool: return self.name.endswith('.png')
+
+# %% ../nbs/08_report.ipynb #f783a070
+RUN = AttrDict(
+    curves=RunFile('curves.png', 'Training curves', "Left: training and test loss per epoch. Middle: training and test accuracy per epoch. "
+                   "Right: the one-cycle learning-rate schedule, warm-up then annealing.", 'plot_curves'),
+    lr_find=RunFile('lr_find.png', 'LR finder', "Training loss against learning rate over the LR-finder sweep, with each rule's suggestion marked.", 'find_lr'),
+    confusion=RunFile('confusion_matrix.png', 'Confusion matrix', "Rows are the true classes, columns the predicted ones; the diagonal counts correct predictions.", 'plot_confusion'),
+    misclassified=RunFile('misclassified.png', 'Misclassified test images', "The test images the model got wrong with the highest loss: "
+                          "predicted class with its probability, and the true class.", 'plot_misclassified'),
+    gradcam=RunFile('gradcam.png', 'Grad-CAM of misclassified images', "For each of the highest-loss mistakes: the image, the Grad-CAM map of the predicted class, "
+                    "and the map of the true class (red is where the layer saw most evidence for that class).", 'plot_gradcam_misclassified'),
+    cams=RunFile('cams.png', 'The CAM methods on the highest-loss mistakes', "The highest-loss mistakes, one row an image: the predicted class's map by each method.", 'plot_cam_methods'),
+    report_html=RunFile('report.html', 'Report (one page)', "this report as one page, with an explorer of every mistake", 'report_html'),
+    report_md=RunFile('report.md', 'Report (Markdown)', "this report in Markdown, with the history and the model's summary", 'report_md'),
+    metrics=RunFile('metrics.json', 'Metrics', "every number of the run", 'run_metrics'),
+    weights=RunFile('model.pth', 'Weights', "the model's weights, read without running any code from the file", 'save_model'),
+    card=RunFile('model.json', 'Model card', "what `cifar-gradcam-explain` needs to use the weights: architecture, classes, normalisation, Grad-CAM layer", 'save_model'),
+    learner=RunFile('model.pkl', 'Learner', "the whole fastai `Learner` for `load_learner`: a pickle, which runs code when loaded, so load only your own", 'export_learner'),
+    checkpoint=RunFile('checkpoint.pth', 'Checkpoint', "the model, optimizer and history after the last finished epoch, for `--resume`", 'Checkpoint'))
+
+# %% ../nbs/08_report.ipynb #445a2fda
+def run_figures(out)->list:
+    "The figures of `RUN` that the run folder `out` holds, in the reports' order."
+    return [f for f in RUN.values() if f.figure and (Path(out)/f.name).exists()]
 
 # %% ../nbs/08_report.ipynb #f7283382
 def _pct(v): return f"{100*v:.2f}%"
@@ -37,6 +69,11 @@ from `{m['data']}`, batch size {m['bs']}, seed {m['seed']}, on {m['device']} ({m
 Train accuracy is the running accuracy over the last epoch's augmented batches, as the original notebook reported it; train loss is fastai's smoothed training loss. The flip-TTA accuracy averages each test image's class probabilities with its mirror image's: a second number, not the run's result.
 """
 
+# %% ../nbs/08_report.ipynb #1da98937
+def figure_md(f:RunFile, note:str='')->str:
+    "The figure `f` in Markdown: the image, then its caption in italics, and `note` after it."
+    return f"![{f.title}]({f.name})\n\n*{f.about}*{note}\n"
+
 # %% ../nbs/08_report.ipynb #a4770fe3
 def report_lr(m:dict)->str:
     "The LR finder's suggestions and plot, or the fixed LR."
@@ -46,10 +83,7 @@ def report_lr(m:dict)->str:
 
 The LR finder ({m['lr_find_iters']} batches) suggested {', '.join(f'{k} {v:.2e}' for k, v in s.items())}; the run used **{m['lr_pick']} = {m['lr']:.2e}** as `lr_max` of `fit_one_cycle`.
 
-![LR finder](lr_find.png)
-
-*Training loss against learning rate over the LR-finder sweep, with each rule's suggestion marked.*
-"""
+{figure_md(RUN.lr_find)}"""
 
 # %% ../nbs/08_report.ipynb #c2e5bd66
 def report_curves(m:dict)->str:
@@ -57,10 +91,7 @@ def report_curves(m:dict)->str:
     rows = '\n'.join(f"| {o['epoch']} | {o['train_loss']:.4f} | {_pct(o['train_acc'])} | {o['test_loss']:.4f} | {_pct(o['test_acc'])} |" for o in m['history'])
     return f"""## Training curves
 
-![Training curves](curves.png)
-
-*Left: training and test loss per epoch. Middle: training and test accuracy per epoch. Right: the one-cycle learning-rate schedule, warm-up then annealing.*
-
+{figure_md(RUN.curves)}
 | epoch | train loss | train accuracy | test loss | test accuracy |
 |---|---|---|---|---|
 {rows}
@@ -72,27 +103,17 @@ def report_mistakes(m:dict)->str:
     f = m['gradcam_faithfulness']
     return f"""## Misclassified test images
 
-![Misclassified test images](misclassified.png)
-
-*The test images the model got wrong with the highest loss: predicted class with its probability, and the true class.*
-
+{figure_md(RUN.misclassified)}
 ## Grad-CAM
 
-![Grad-CAM of misclassified images](gradcam.png)
-
-*For each of the highest-loss mistakes: the image, the Grad-CAM map of the predicted class, and the map of the true class
-(layer `{f['layer']}`; red is where the layer saw most evidence for that class).*
-
-Faithfulness: masking the 20% most salient pixels of each of the {f['n']:,} test images by its predicted-class Grad-CAM lowers
+{figure_md(RUN.gradcam, f" Layer: `{f['layer']}`.")}
+Faithfulness: masking the {f['frac']:.0%} most salient pixels of each of the {f['n']:,} test images by its predicted-class Grad-CAM lowers
 the predicted class's probability by {f['gradcam']:.3f} on average, against {f['random']:.3f} for random maps
 (higher means the map points at pixels the model relies on). The maps for all {f['n']:,} test images took {f['seconds']:.1f} s.
 
 ## Confusion matrix
 
-![Confusion matrix](confusion_matrix.png)
-
-*Rows are the true classes, columns the predicted ones; the diagonal counts correct predictions.*
-"""
+{figure_md(RUN.confusion)}"""
 
 # %% ../nbs/08_report.ipynb #e9580b86
 def report_cams(m:dict)->str:
@@ -101,10 +122,7 @@ def report_cams(m:dict)->str:
     n = first(m['cams'].values())['n']
     return f"""## Which map to trust
 
-![The CAM methods on the highest-loss mistakes](cams.png)
-
-*The highest-loss mistakes, one row an image: the predicted class's map by each method.*
-
+{figure_md(RUN.cams)}
 Each method on {n:,} test images (spread over the test set), for the predicted class: the area under the deletion curve (the class's
 probability as the most salient pixels are removed in {len(first(m['cams'].values())['deletion']) - 1} steps) and under the insertion curve
 (as they are put back into an image of the data set's mean colour), the rank correlation between its maps and those of the same network
@@ -118,9 +136,7 @@ with its head and `layer4` re-initialised (the sanity check), and its speed.
 # %% ../nbs/08_report.ipynb #0cdd62ae
 def report_md(m:dict, summary:str)->str:
     "The Markdown report of a run from its metrics `m` and the model's `summary` table."
-    files = ("Files: `report.html` (this report as one page, with an explorer of every mistake), `metrics.json` (all numbers above), "
-             "`model.pth` and `model.json` (the weights, and what `cifar-gradcam-explain` needs to use them, read without running any code from the files), "
-             "`model.pkl` (the whole fastai `Learner` for `load_learner`: a pickle, which runs code when loaded, so load only your own).\n"
+    files = ("Files: " + ', '.join(f"`{f.name}` ({f.about})" for k, f in RUN.items() if not f.figure and k not in ('report_md', 'checkpoint')) + ".\n"
              f"Versions: torch {m['versions']['torch']}, fastai {m['versions']['fastai']}.\n")
     return '\n'.join([report_head(m), report_lr(m), report_curves(m), report_mistakes(m), report_cams(m), f"## Model\n\n```text\n{summary}\n```\n", files])
 
@@ -136,65 +152,21 @@ def mistake_examples(interp:ClassificationInterpretation, pred_maps:Tensor, true
     "For the mistakes `idxs` (default: all, highest loss first): classes, probabilities, loss, image and the two maps (`true_maps` follows `idxs`)."
     idxs = misclassified(interp) if idxs is None else tensor(idxs)
     r2 = lambda t: [[round(v, 2) for v in row] for row in t.tolist()]
-    return [dict(i=i, t=interp.targs[i].item(), p=interp.decoded[i].item(), pp=round(interp.preds[i, interp.decoded[i]].item(), 4),
-                 pt=round(interp.preds[i, interp.targs[i]].item(), 4), loss=round(interp.losses[i].item(), 4),
-                 img=thumbnail(interp_image(interp, i)), mp=r2(pred_maps[i]), mt=r2(true_maps[k]))
+    return [dict(index=i, true=interp.targs[i].item(), pred=interp.decoded[i].item(), p_pred=round(interp.preds[i, interp.decoded[i]].item(), 4),
+                 p_true=round(interp.preds[i, interp.targs[i]].item(), 4), loss=round(interp.losses[i].item(), 4),
+                 img=thumbnail(interp_image(interp, i)), map_pred=r2(pred_maps[i]), map_true=r2(true_maps[k]))
             for k, i in enumerate(idxs.tolist())]
 
 # %% ../nbs/08_report.ipynb #71751c89
-REPORT_FIGURES = [('curves.png', 'Training and test loss and accuracy per epoch, and the one-cycle LR schedule.'),
-                  ('lr_find.png', 'The LR finder: training loss against learning rate, with its suggestions.'),
-                  ('confusion_matrix.png', 'The confusion matrix: true classes down, predicted ones across.'),
-                  ('misclassified.png', 'The test images the model got wrong with the highest loss.'),
-                  ('gradcam.png', 'For the highest-loss mistakes, the Grad-CAM of the predicted class and of the true class.'),
-                  ('cams.png', 'For the highest-loss mistakes, the predicted class by each CAM method.')]
+def page_asset(name:str)->str:
+    "The text of `name`, a file shipped in the package beside this module (the report's `report.css` and `report.js`: files, so that editors and linters read them as CSS and JS)."
+    return (importlib.resources.files('cifar_gradcam')/name).read_text()
 
-_STYLE = """body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse}td,th{padding:.25em .5em;text-align:right}.numbers td,.numbers th{border-bottom:1px solid #ddd}
-figure{margin:1em 0}figure img{max-width:100%}figcaption{color:#555;font-size:.9em}
-#confusion td{min-width:2.6em;border:1px solid #fff}#confusion td[data-true]{cursor:pointer}#confusion td[data-true]:hover{outline:2px solid #222}
-#confusion td.diag{background:#cfe8cf}#confusion th.pred{writing-mode:vertical-rl;transform:rotate(180deg);text-align:left}
-#gallery{display:flex;flex-wrap:wrap;gap:.6em}figure.example{margin:0;padding:.4em;border:1px solid #ddd;border-radius:4px;width:310px}
-.tiles{display:flex;gap:4px}.tile{position:relative;width:96px;height:96px}.tile img,.tile canvas{position:absolute;left:0;top:0;width:96px;height:96px}
-.tile canvas{opacity:.5}.tile span{position:absolute;left:2px;bottom:1px;font-size:10px;color:#fff;text-shadow:0 0 2px #000}
-figure.example figcaption{font-size:.8em;color:#333}.pred{color:#b22222}.true{color:#1a7a1a}"""
-
-_SCRIPT = """const D = JSON.parse(document.getElementById('mistakes').textContent), C = D.classes;
-const gallery = document.getElementById('gallery'), showing = document.getElementById('showing'), more = document.getElementById('more');
-let shown = [], upto = 0;
-function jet(v) { const c = x => Math.round(255 * Math.max(0, Math.min(1, x))); return [c(1.5 - Math.abs(4*v - 3)), c(1.5 - Math.abs(4*v - 2)), c(1.5 - Math.abs(4*v - 1))]; }
-function heat(map) {
-  const cv = document.createElement('canvas'); cv.width = map[0].length; cv.height = map.length;
-  const ctx = cv.getContext('2d'), im = ctx.createImageData(cv.width, cv.height);
-  map.flat().forEach((v, i) => im.data.set([...jet(v), 255], 4 * i));
-  ctx.putImageData(im, 0, 0); return cv;
-}
-function tile(e, map, label) {
-  const t = document.createElement('div'); t.className = 'tile';
-  const img = document.createElement('img'); img.src = e.img; img.alt = C[e.t]; t.append(img);
-  if (map) t.append(heat(map));
-  const s = document.createElement('span'); s.textContent = label; t.append(s); return t;
-}
-function figure(e) {
-  const f = document.createElement('figure'); f.className = 'example';
-  f.dataset.true = C[e.t]; f.dataset.pred = C[e.p]; f.dataset.loss = e.loss;
-  const tiles = document.createElement('div'); tiles.className = 'tiles';
-  tiles.append(tile(e, null, 'image'), tile(e, e.mp, 'Grad-CAM: ' + C[e.p]), tile(e, e.mt, 'Grad-CAM: ' + C[e.t]));
-  const cap = document.createElement('figcaption');
-  cap.innerHTML = `<span class="pred">predicted ${C[e.p]} ${e.pp.toFixed(2)}</span> &middot; <span class="true">true ${C[e.t]} ${e.pt.toFixed(2)}</span> &middot; loss ${e.loss.toFixed(2)} &middot; test image ${e.i}`;
-  f.append(tiles, cap); return f;
-}
-function page() { shown.slice(upto, upto + 100).forEach(e => gallery.append(figure(e))); upto += 100; more.hidden = upto >= shown.length; }
-function show(keep, what) {
-  shown = D.mistakes.filter(keep); upto = 0; gallery.replaceChildren();
-  showing.textContent = `${what}: ${shown.length} image${shown.length == 1 ? '' : 's'}, highest loss first`; page();
-}
-document.querySelectorAll('#confusion td[data-true]').forEach(td => td.addEventListener('click',
-  () => show(e => C[e.t] == td.dataset.true && C[e.p] == td.dataset.pred, `true ${td.dataset.true}, predicted ${td.dataset.pred}`)));
-document.getElementById('all').addEventListener('click', () => show(e => true, 'all mistakes'));
-document.getElementById('cls').addEventListener('change', ev => { const c = ev.target.value;
-  if (c) show(e => C[e.t] == c || C[e.p] == c, `mistakes on ${c} (true or predicted)`); });
-more.addEventListener('click', page);"""
+# %% ../nbs/08_report.ipynb #4f2a173b
+def html_table(head:list, rows:list)->str:
+    "`head` and `rows` (lists of text, as `cam_rows` gives them) as an HTML table, each row's first cell its heading."
+    cells = lambda r, tag: f"<th>{html.escape(r[0])}</th>" + ''.join(f"<{tag}>{html.escape(v)}</{tag}>" for v in r[1:])
+    return f"<table class='numbers'><tr>{cells(head, 'th')}</tr>" + ''.join(f"<tr>{cells(r, 'td')}</tr>" for r in rows) + "</table>"
 
 # %% ../nbs/08_report.ipynb #186ae98d
 def _confusion_html(cm, vocab)->str:
@@ -209,8 +181,9 @@ def _confusion_html(cm, vocab)->str:
     return f'<table id="confusion"><caption>true class down, predicted across</caption>{head}{rows}</table>'
 
 # %% ../nbs/08_report.ipynb #d4a85845
-def report_html(m:dict, examples:list, vocab, confusion, figures=REPORT_FIGURES)->str:
-    "The run's report as one self-contained HTML page: the numbers, every figure of `figures` (files beside it), and the mistakes' explorer."
+def report_html(m:dict, examples:list, vocab, confusion, figures:list=None)->str:
+    "The run's report as one self-contained HTML page: the numbers, every figure of `figures` (`RunFile`s beside it; default: all of `RUN`'s), and the mistakes' explorer."
+    figures = ifnone(figures, [f for f in RUN.values() if f.figure])
     pct = lambda k: f"{100 * m[k]:.2f}%"
     f = m['gradcam_faithfulness']
     numbers = (f"<table class='numbers'><tr><th></th><th>train</th><th>test</th></tr><tr><th>accuracy</th><td>{pct('train_acc')}</td><td>{pct('test_acc')}</td></tr>"
@@ -218,19 +191,16 @@ def report_html(m:dict, examples:list, vocab, confusion, figures=REPORT_FIGURES)
                f"<tr><th>accuracy with flip-TTA</th><td></td><td>{pct('test_acc_tta')}</td></tr></table>")
     about = (f"<p>{m['epochs']} epochs of <code>fit_one_cycle</code>, lr_max {m['lr']:.2e} ({m['lr_pick']}), batch size {m['bs']}, on "
              f"{m['train_size']:,} training and {m['test_size']:,} test images of <code>{html.escape(str(m['data']))}</code>, {html.escape(m['device'])} "
-             f"({html.escape(m['numerics'])}), {m['train_seconds'] / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the 20% most "
+             f"({html.escape(m['numerics'])}), {m['train_seconds'] / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
              f"salient pixels lowers the predicted class's probability by {f['gradcam']:.3f}, against {f['random']:.3f} for random maps.</p>")
-    figs = ''.join(f'<figure><img src="{n}" alt="{html.escape(c)}"><figcaption>{html.escape(c)}</figcaption></figure>' for n, c in figures)
+    figs = ''.join(f'<figure><img src="{o.name}" alt="{html.escape(o.title)}"><figcaption>{html.escape(o.about)}</figcaption></figure>' for o in figures)
     cams = m.get('cams') or {}
-    rows = ''.join(f"<tr><th>{html.escape(k)}</th><td>{r['deletion_auc']:.3f}</td><td>{r['insertion_auc']:.3f}</td><td>{r['sanity']:.2f}</td><td>{r['maps_per_s']:.0f}</td></tr>"
-                   if k != 'random' else f"<tr><th>random maps</th><td>{r['deletion_auc']:.3f}</td><td>{r['insertion_auc']:.3f}</td><td></td><td></td></tr>" for k, r in cams.items())
-    trust = (f"<h2>Which map to trust</h2><table class='numbers'><tr><th>method</th><th>deletion area (lower is better)</th><th>insertion area (higher is better)</th>"
-             f"<th>sanity: rank correlation after randomising (lower is better)</th><th>maps/s</th></tr>{rows}</table><p>{html.escape(favoured_cam(cams))}</p>") if cams else ''
+    trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(cams))}<p>{html.escape(favoured_cam(cams))}</p>" if cams else ''
     options = ''.join(f'<option>{html.escape(v)}</option>' for v in vocab)
     data = json.dumps(dict(classes=list(vocab), mistakes=examples)).replace('</', '<\\/')   # nothing in the data can close the script
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>CIFAR-10 ResNet18 with Grad-CAM: run report</title><style>{_STYLE}</style></head>
+<title>CIFAR-10 ResNet18 with Grad-CAM: run report</title><style>{page_asset('report.css')}</style></head>
 <body><h1>CIFAR-10 ResNet18 with Grad-CAM: run report</h1>
 {numbers}{about}
 <h2>Mistakes explorer</h2>
@@ -239,20 +209,8 @@ def report_html(m:dict, examples:list, vocab, confusion, figures=REPORT_FIGURES)
 <p><label>Mistakes on the class <select id="cls"><option value="">choose a class</option>{options}</select></label> <button id="all">all mistakes ({len(examples)})</button></p>
 <p id="showing">Nothing chosen yet.</p><div id="gallery"></div><p><button id="more" hidden>show more</button></p>
 {trust}<h2>Figures</h2>{figs}
-<p>The same in Markdown, with the history and the model's summary: <a href="report.md">report.md</a>; every number: <a href="metrics.json">metrics.json</a>.</p>
+<p>The same in Markdown, with the history and the model's summary: <a href="{RUN.report_md.name}">{RUN.report_md.name}</a>; every number: <a href="{RUN.metrics.name}">{RUN.metrics.name}</a>.</p>
 <script type="application/json" id="mistakes">{data}</script>
-<script>{_SCRIPT}</script>
+<script>{page_asset('report.js')}</script>
 </body></html>
 """
-
-# %% ../nbs/08_report.ipynb #b6960b6a
-def headless_chrome(width:int=1280, height:int=1600):
-    "Debian's Chromium under Selenium, headless, offline-friendly, logging the console and the network (a test helper; `make browser` installs it)."
-    from selenium import webdriver
-    o = webdriver.ChromeOptions()
-    o.binary_location = '/usr/bin/chromium'
-    for a in ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync', f'--window-size={width},{height}',
-              f'--user-data-dir={tempfile.mkdtemp()}']: o.add_argument(a)
-    o.set_capability('goog:loggingPrefs', {'browser': 'ALL', 'performance': 'ALL'})
-    return webdriver.Chrome(options=o, service=webdriver.ChromeService('/usr/bin/chromedriver'))

@@ -134,12 +134,12 @@ def train(learn:Learner, epochs:int, lr:float, show_progress:bool=None, **kwargs
     return clock.seconds
 
 # %% ../nbs/04_train.ipynb #8a6db739
-_renames = dict(train_loss='train_loss', train_accuracy='train_acc', valid_loss='test_loss', valid_accuracy='test_acc')
+_renames = dict(train_accuracy='train_acc', valid_loss='test_loss', valid_accuracy='test_acc')
 
 def history(recorder:Recorder)->list:
     "One dict an epoch: `epoch`, `train_loss`, `train_acc`, `test_loss`, `test_acc` (none before the first fit)."
     values = recorder.__dict__.get('values', [])   # set by the first fit
-    names = [_renames[n] for n in recorder.metric_names[1:len(values[0])+1]] if values else []
+    names = [_renames.get(n, n) for n in recorder.metric_names[1:len(values[0])+1]] if values else []
     return [dict(epoch=i+1, **{n: float(v) for n,v in zip(names, vals)}) for i,vals in enumerate(values)]
 
 # %% ../nbs/04_train.ipynb #749e709c

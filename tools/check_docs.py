@@ -7,8 +7,7 @@ import ast, io, json, re, shutil, sys, tokenize
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from book import chapters
-from cifar_gradcam.core import serve_folder
-from cifar_gradcam.report import headless_chrome
+from cifar_gradcam.testing import serve_folder, headless_chrome
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 

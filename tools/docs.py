@@ -12,7 +12,7 @@ import os, re, sys, yaml
 from pathlib import Path
 os.environ.setdefault('NO_MKDOCS_2_WARNING', '1')
 sys.path.insert(0, str(Path(__file__).parent))
-from book import chapters, nav_title
+from book import reading, nav_title
 from fastcore.nbio import read_nb, write_nb
 from nbdev.config import get_config
 from nbdev.quarto import proc_nbs
@@ -80,12 +80,12 @@ def site():
     from mkdocs.config import load_config
     from mkdocs.commands.build import build
     for f in processed().glob('*.ipynb'): write_nb(code_headings_as_html(read_nb(f)), f)
-    nav = [{nav_title(c): c['file']} for c in chapters()]
+    nav = [{nav_title(c): c['file']} for c in reading()]
     build(load_config(str(get_config().config_path/'mkdocs.yml'), nav=nav, strict=True))
 
 def sidebar():
     "Quarto's sidebar (nbdev-docs) with the book's chapters in order, instead of nbdev's own file-name order."
-    yml = yaml.dump({'website': {'sidebar': {'contents': [c['file'] for c in chapters()]}}}, sort_keys=False)
+    yml = yaml.dump({'website': {'sidebar': {'contents': [c['file'] for c in reading()]}}}, sort_keys=False)
     (get_config().nbs_path/'sidebar.yml').write_text(yml)
 
 if __name__ == '__main__':
