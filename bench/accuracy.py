@@ -3,14 +3,14 @@
     python bench/accuracy.py --path ../shared/data/cifar10_mini --out bench/results-accuracy-cpu.json        # or: make bench-accuracy DATA=DIR
     python bench/accuracy.py --path DIR --bs 512 --variants defaults --out bench/results-accuracy-gpu.json  # on a GPU
 
-plain: the original's recipe in plain PyTorch, as issue 14 states it: the CIFAR ResNet18, SGD (momentum 0.9, nesterov, weight
+plain: the original's recipe in plain PyTorch: the CIFAR ResNet18, SGD (momentum 0.9, nesterov, weight
 decay 5e-4), `OneCycleLR` with max LR `--plain-lr`, torchvision's reflect-padded random crop, flip, `RandomErasing(p=0.5)` of an
 8x8 square and the CIFAR normalisation, `--plain-epochs` epochs. Its final test accuracy (mean over the seeds) is the target.
 
 ours: what `cifar-gradcam --epochs E --bs B` does (the uint8 fast path, `cifar_learner`, the LR finder over one epoch of batches,
 its `bottom` pick as `lr_max` of `fit_one_cycle`: `find_lr`'s defaults), and each variant of it named in `--variants`, joined
 with `+` to combine changes (e.g. `ls+nocutout`): another rule of the same sweep (`valley`, `slide`, `steep`, `minimum`: any of
-`LR_PICKS`), `finder40` / `finder100` (a sweep of that many batches), `ls` (label smoothing 0.1), `nocutout` (no per-image
+`LR_RULES`), `finder40` / `finder100` (a sweep of that many batches), `ls` (label smoothing 0.1), `nocutout` (no per-image
 cutout), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4, instead of Adam), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and
 wd 5e-4, as the plain loop), `bs64` (batches of 64), `fixed` (no finder: lr_max `--fixed-lr`). Measured after training, beside
 the plain test accuracy and never instead of it: the flip-TTA accuracy (mean of an image's and its mirror's probabilities) and
@@ -31,7 +31,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from cifar_gradcam.core import eval_mode
 from cifar_gradcam.data import cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
-from cifar_gradcam.train import cifar_learner, history, find_lr, LR_PICKS
+from cifar_gradcam.train import cifar_learner, history, find_lr, LR_RULES
 import matplotlib.pyplot as plt
 from cifar_gradcam.fast import fast_cifar_dls
 from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
@@ -100,7 +100,7 @@ def ours(a, dev, seed, variant):
     if 'nesterov' in ch: opt = dict(opt_func=partial(OptimWrapper, opt=torch.optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4))
     ema = WeightEMA(() if a.no_ema else (0.9, 0.97, 0.99))
     learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[TrainClock(), ema], **opt)
-    pick = next((p for p in LR_PICKS if p in ch), 'bottom')
+    pick = next((p for p in LR_RULES if p in ch), 'bottom')
     finder_secs, finder_images, sugg = 0., 0, {}
     if 'fixed' in ch: lr = a.fixed_lr
     else:

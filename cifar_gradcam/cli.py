@@ -7,8 +7,8 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/cli.html.md"""
 # %% auto #0
 __all__ = ['parse_lr', 'parse_cams', 'check_options', 'prepare_out', 'new_run', 'resumed_run', 'run_dls', 'run_fit', 'model_card',
            'save_model', 'run_outputs', 'run_metrics', 'write_reports', 'run_pipeline', 'interrupted_message',
-           'cifar_gradcam_command', 'parse_options', 'cifar_gradcam_cmd', 'load_model', 'load_model_file', 'top_text',
-           'explain_images', 'explain_command', 'explain_cmd']
+           'cifar_gradcam_command', 'parse_options', 'cifar_gradcam_cmd', 'load_run_model', 'load_pickled_learner',
+           'top_text', 'explain_images', 'explain_command', 'explain_cmd']
 
 # %% ../nbs/09_cli.ipynb #65b6177c
 import json, sys, signal   # no `from __future__ import annotations`: fastcore's `anno_parser` needs real types in the signature `delegates` copies
@@ -44,12 +44,12 @@ def parse_cams(cams:str)->list:
     return methods
 
 # %% ../nbs/09_cli.ipynb #bebede93
-def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, suggestion:str='bottom',
+def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, lr_rule:str='bottom',
                   seed:int=42, workers:int|None=None, find_lr:bool=True):
     "Raise a `CifarError` for an option no run could use (the LR finder's options only if it will run)."
     for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 1), ('--limit', limit, 1), ('--seed', seed, 0), ('--workers', workers, 0)]:
         if v is not None and v < lo: raise CifarError(f"{name} must be at least {lo}, not {v}")
-    if find_lr: check_lr_find(lr_find_iters, suggestion, '--lr-find-iters', '--suggestion')
+    if find_lr: check_lr_find(lr_find_iters, lr_rule)
     if Path(out).exists() and not Path(out).is_dir(): raise CifarError(f"--out {out} is a file; pass a folder for the run's outputs")
 
 # %% ../nbs/09_cli.ipynb #2297c415
@@ -64,15 +64,16 @@ def prepare_out(out, force:bool=False)->Path:
     return out
 
 # %% ../nbs/09_cli.ipynb #f1a32df7
-def new_run(path, epochs, bs, lr, limit, seed, out, lr_find_iters, suggestion, layer, workers)->dict:
+def new_run(path, epochs, bs, lr, limit, seed, out, lr_find_iters, lr_rule, layer, workers)->dict:
     "The settings of a new run, every option checked and the data folder found (downloaded when `path` is None)."
     lr = parse_lr(lr)
-    check_options(epochs, bs, limit, out, lr_find_iters, suggestion, seed, workers, find_lr=lr is None)
+    check_options(epochs, bs, limit, out, lr_find_iters, lr_rule, seed, workers, find_lr=lr is None)
     find_layer(resnet18_cifar(), layer)   # an unknown layer fails now, not after training
     path = download_cifar() if path is None else check_layout(path)
-    return dict(path=str(path), epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, layer=layer, suggestion=suggestion,
-                lr_find_iters=lr_find_iters, lr_suggestions={})
+    return dict(path=str(path), epochs=epochs, bs=bs, lr=lr, limit=limit, seed=seed, layer=layer, lr_rule=lr_rule,
+                lr_find_iters=lr_find_iters, lr_picks={})
 
+# %% ../nbs/09_cli.ipynb #3bc7238c
 def resumed_run(out)->tuple:
     "The settings of the run in `out` and its checkpoint, to go on from."
     state = load_checkpoint(Path(out)/RUN.checkpoint.name)
@@ -94,7 +95,7 @@ def run_fit(learn:Learner, cfg:dict, state:dict=None, show_progress:bool=None)->
     out = learn.path
     if cfg['lr'] is None:
         cfg['lr_find_iters'] = ifnone(cfg['lr_find_iters'], sweep_len(learn.dls))
-        cfg['lr'], cfg['lr_suggestions'], fig = find_lr(learn, cfg['lr_find_iters'], cfg['suggestion'], show_progress)
+        cfg['lr'], cfg['lr_picks'], fig = find_lr(learn, cfg['lr_find_iters'], cfg['lr_rule'], show_progress)
         save_fig(fig, out/RUN.lr_find.name)
     with data_parallel(learn): secs = fit_with_checkpoints(learn, cfg['epochs'], cfg['lr'], out/RUN.checkpoint.name, cfg, state, show_progress)
     end_data_parallel()
@@ -107,11 +108,13 @@ def model_card(learn:Learner, layer:str='layer4')->dict:
     return dict(arch='resnet18_cifar', n_out=len(learn.dls.vocab), vocab=list(learn.dls.vocab), size=32, layer=layer,
                 mean=norm.mean.flatten().tolist(), std=norm.std.flatten().tolist())
 
+# %% ../nbs/09_cli.ipynb #51296b4f
 def save_model(learn:Learner, out, layer:str='layer4')->Path:
     "The weights (`model.pth`) and what it takes to use them (`model.json`), written atomically."
     save_weights(learn.model, Path(out)/RUN.weights.name)
     return save_json(model_card(learn, layer), Path(out)/RUN.card.name)
 
+# %% ../nbs/09_cli.ipynb #6fba9ed7
 def run_outputs(learn:Learner, cfg:dict, k:int=20, cams=None, cam_images:int=256)->dict:
     "Write the curves, the model and the interpretation's figures into `learn.path`; Grad-CAM's faithfulness, the explorer's examples, the CAM methods compared."
     out, layer = learn.path, cfg['layer']
@@ -132,9 +135,9 @@ def run_outputs(learn:Learner, cfg:dict, k:int=20, cams=None, cam_images:int=256
 # %% ../nbs/09_cli.ipynb #9d68a838
 def run_metrics(learn:Learner, cfg:dict, train_seconds:float, found:dict, world:int=1, state:dict=None, datablock:bool=False)->dict:
     "The numbers of a finished run: accuracy and loss, LR, sizes, timing, numerics, Grad-CAM faithfulness, the history."
-    h, dls, start, finder = history(learn.recorder), learn.dls, state['epochs_done'] if state else 0, bool(cfg['lr_suggestions'])
+    h, dls, start, finder = history(learn.recorder), learn.dls, state['epochs_done'] if state else 0, bool(cfg['lr_picks'])
     return dict(**{k: h[-1][k] for k in ('train_acc', 'test_acc', 'train_loss', 'test_loss')},
-                test_acc_tta=found['test_acc_tta'], lr=cfg['lr'], lr_pick=cfg['suggestion'] if finder else 'fixed', lr_suggestions=cfg['lr_suggestions'],
+                test_acc_tta=found['test_acc_tta'], lr=cfg['lr'], lr_rule=cfg['lr_rule'] if finder else 'fixed', lr_picks=cfg['lr_picks'],
                 lr_find_iters=cfg['lr_find_iters'] if finder else 0, lr_find_images=cfg['lr_find_iters'] * cfg['bs'] if finder else 0,
                 epochs=cfg['epochs'], bs=cfg['bs'],
                 n_params=sum(p.numel() for p in learn.model.parameters()), seed=cfg['seed'], device=device_name(dls.device),
@@ -160,7 +163,7 @@ def run_pipeline(path:str=None,          # CIFAR-10 folder in fastai's layout (t
                  seed:int=42,            # random seed
                  out:str='runs/cifar10', # folder for the report, figures, metrics, checkpoint and model
                  lr_find_iters:int=None, # batches the LR finder runs (default: one epoch of the training set, 40 to 100; at least 25)
-                 suggestion:str='bottom',# the LR finder's rule that picks lr_max: bottom (ours), or fastai's valley, slide, steep or minimum
+                 lr_rule:str='bottom',   # the LR finder's rule that picks lr_max: bottom (ours), or fastai's valley, slide, steep or minimum
                  layer:str='layer4',     # Grad-CAM layer, a dotted name such as layer4, layer4.1 or layer3.1.conv2
                  workers:int=None,       # data-loading processes of the --datablock path (default: fastai's)
                  k:int=20,               # how many of the highest-loss mistakes the report's grid shows
@@ -180,7 +183,7 @@ def run_pipeline(path:str=None,          # CIFAR-10 folder in fastai's layout (t
     if resume and force: raise CifarError("--resume continues the run in --out and --force replaces it: pass one of them")
     if world > 1 and parse_lr(lr) is None and not resume: raise CifarError("a data-parallel run needs a fixed --lr (find one with the LR finder in a single process)")
     if world > 1 and compile: raise CifarError("--compile is not supported in data-parallel runs yet; leave it out under torchrun")
-    cfg, state = resumed_run(out) if resume else (new_run(path, epochs, bs, lr, limit, seed, out, lr_find_iters, suggestion, layer, workers), None)
+    cfg, state = resumed_run(out) if resume else (new_run(path, epochs, bs, lr, limit, seed, out, lr_find_iters, lr_rule, layer, workers), None)
     dls = run_dls(cfg, datablock, workers, device, reproducible)
     out = Path(out) if resume or rank else prepare_out(out, force)
     learn = cifar_learner(dls, path=out, mixed_precision=not fp32, compile=compile)
@@ -227,12 +230,13 @@ def parse_options(func, argv:list=None)->dict:
     for o in ('pdb', 'xtra'): opts.pop(o, None)   # fastcore's hidden options, unused here
     return opts
 
+# %% ../nbs/09_cli.ipynb #e183c1e7
 def cifar_gradcam_cmd():
     "The `cifar-gradcam` console script."
     cifar_gradcam_command(**parse_options(cifar_gradcam_command))
 
 # %% ../nbs/09_cli.ipynb #eeaf7777
-def load_model(path)->tuple:
+def load_run_model(path)->tuple:
     "The model of a run folder (or of a `model.pth` with its `model.json` beside it) and its card; the weights are read without unpickling."
     path = Path(path)
     pth = path/RUN.weights.name if path.is_dir() else path
@@ -245,7 +249,8 @@ def load_model(path)->tuple:
     except Exception as e: raise CifarError(f"could not load {pth} with the {RUN.card.name} beside it ({type(e).__name__}): not a model written by cifar-gradcam; re-run cifar-gradcam to write one") from None
     return model.eval(), card
 
-def load_model_file(fname)->Learner:
+# %% ../nbs/09_cli.ipynb #ab813705
+def load_pickled_learner(fname)->Learner:
     "`load_learner(fname)`, which unpickles the file (only for files you made), or a `CifarError` saying why it can't be used."
     fname = Path(fname)
     if not fname.is_file(): raise CifarError(f"model file {fname} does not exist; pass the {RUN.learner.name} written by cifar-gradcam")
@@ -299,9 +304,9 @@ def explain_command(*images:str,                 # image files to explain (any s
         parse_cams(cam)
         if Path(out).exists() and not Path(out).is_dir(): raise CifarError(f"--out {out} is a file; pass a folder")
         if trust_pickle and Path(model).suffix == '.pkl':
-            learn = load_model_file(model)
+            learn = load_pickled_learner(model)
             net, card = learn.model.eval(), model_card(learn, layer or 'layer4')
-        else: net, card = load_model(model)
+        else: net, card = load_run_model(model)
         for o in explain_images(net, card, images, out, layer, top, cam):
             print(f"{o['image']}: {top_text(o['top'])} -> {Path(out)/o['png']}")
     except CifarError as e: sys.exit(f"error: {e}")

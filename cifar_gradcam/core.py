@@ -83,6 +83,7 @@ def cuda_bf16(device=None)->bool:
     "Whether the CUDA `device` computes bfloat16 in hardware (compute capability 8.0 or later); older GPUs only emulate it."
     return torch.cuda.get_device_capability(device) >= (8, 0)
 
+# %% ../nbs/00_core.ipynb #544549e1
 def device_numerics(device, mixed_precision:bool=True)->tuple:
     "`(autocast dtype or None, channels-last?)` for training on `device`; `(None, False)` without `mixed_precision`."
     dev = torch.device(device)

@@ -16,7 +16,7 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['CIFAR_CLASSES', 'LAYOUT', 'cifar_url', 'download_cifar', 'check_layout', 'class_folders', 'cifar_vocab',
-           'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'Cutout', 'BatchFlip', 'cifar_augment',
+           'balanced_sample', 'drop_unreadable', 'cifar_items', 'PadCrop', 'BatchFlip', 'Cutout', 'cifar_augment',
            'cifar_block', 'cifar_dls']
 
 # %% ../nbs/01_data.ipynb #2a13f014
@@ -66,6 +66,7 @@ def class_folders(path:Path)->set:
     "Names of the class folders in `path`."
     return {o.name for o in Path(path).iterdir() if o.is_dir() and not o.name.startswith('.')}
 
+# %% ../nbs/01_data.ipynb #83aebac3
 def cifar_vocab(path:Path)->list:
     "CIFAR-10's label order if the classes under `path/train` are CIFAR-10 classes, else the sorted class names."
     train, test = class_folders(path/'train'), class_folders(path/'test')
@@ -91,6 +92,7 @@ def drop_unreadable(items:L)->L:
         warnings.warn(f"skipped {len(bad)} unreadable image file(s): {names}")
     return items.filter(lambda o: o not in bad)
 
+# %% ../nbs/01_data.ipynb #eebe8030
 def cifar_items(path:Path, limit:int=None, seed:int=42, check:bool=True)->L:
     "The image files of `path/train` and `path/test`, at most `limit` of each (class-balanced, chosen with `seed`); unreadable ones skipped if `check`."
     splits = {s: get_image_files(path/s) for s in ('train', 'test')}
@@ -117,6 +119,18 @@ class PadCrop(RandTransform):
         idx = torch.arange(n, device=x.device)[:, None, None]
         return TensorImage(padded[idx, :, rows[:, :, None], cols[:, None, :]].permute(0, 3, 1, 2))
 
+# %% ../nbs/01_data.ipynb #c1dfefe2
+class BatchFlip(RandTransform):
+    "Mirror each image of a batch left to right with probability `p`, drawn for each image: an exact index reversal, with no resampling."
+    split_idx, order = 0, 16   # training only; after `PadCrop`
+    def __init__(self, p:float=0.5): super().__init__(p=1.); self.p_img = p
+    def before_call(self, b, split_idx):
+        super().before_call(b, split_idx)
+        x = b[0] if isinstance(b, tuple) else b
+        self.mirror = torch.rand(x.shape[0], device=x.device) < self.p_img
+    def encodes(self, x:TensorImage): return TensorImage(torch.where(self.mirror[:, None, None, None], x.flip(-1), x))
+
+# %% ../nbs/01_data.ipynb #607dab40
 class Cutout(RandTransform):
     "Fill a `size` x `size` square of each image, with probability `p` for each image and at its own random place, with N(0, 1) noise."
     split_idx, order = 0, 100   # training only; after `Normalize`: the noise is in normalised units, as `RandomErasing`'s
@@ -135,17 +149,6 @@ class Cutout(RandTransform):
             return (i >= start[:, None]) & (i < start[:, None] + self.s)
         mask = inside(self.corners[:, 0], h)[:, :, None] & inside(self.corners[:, 1], w)[:, None, :] & self.erase[:, None, None]
         return TensorImage(torch.where(mask[:, None], torch.randn_like(x), x))
-
-# %% ../nbs/01_data.ipynb #c1dfefe2
-class BatchFlip(RandTransform):
-    "Mirror each image of a batch left to right with probability `p`, drawn for each image: an exact index reversal, with no resampling."
-    split_idx, order = 0, 16   # training only; after `PadCrop`
-    def __init__(self, p:float=0.5): super().__init__(p=1.); self.p_img = p
-    def before_call(self, b, split_idx):
-        super().before_call(b, split_idx)
-        x = b[0] if isinstance(b, tuple) else b
-        self.mirror = torch.rand(x.shape[0], device=x.device) < self.p_img
-    def encodes(self, x:TensorImage): return TensorImage(torch.where(self.mirror[:, None, None, None], x.flip(-1), x))
 
 # %% ../nbs/01_data.ipynb #70776041
 def cifar_augment(pad:int=4, flip:float=0.5, erase:float=0.5, erase_size:int=8, size:int=32, stats=cifar_stats)->list:

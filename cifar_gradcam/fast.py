@@ -23,6 +23,7 @@ def files_key(files)->str:
         h.update(f"{Path(f).resolve()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:20]
 
+# %% ../nbs/07_fast.ipynb #306c37cd
 def decode_images(files, size:int=32)->Tensor:
     "The images in `files` as one uint8 tensor (N, 3, `size`, `size`): RGB, squished to `size` like `cifar_block`'s `Resize`."
     def _one(f):
@@ -61,6 +62,7 @@ class TensorDS:
     def new_empty(self): return TensorDS(self.x[:0].clone(), self.y[:0].clone(), self.vocab)   # a slice would pickle the whole storage
     def to(self, device): return TensorDS(self.x.to(device), self.y.to(device), self.vocab, self.items)
 
+# %% ../nbs/07_fast.ipynb #6d9d50d2
 class TensorDL(DataLoader):
     "A fastai `DataLoader` over a `TensorDS` that makes each batch with one indexing operation; files go to `files_dl`, the `DataBlock` loader it stands in for."
     def __init__(self, dataset:TensorDS, files_dl:DataLoader=None, **kwargs):

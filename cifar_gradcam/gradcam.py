@@ -16,7 +16,7 @@ from fastai.vision.all import *
 __all__ = ['CAMS', 'GRADIENT_CAMS', 'DELETION_FRAC', 'find_layer', 'KeepOutput', 'minmax_scale', 'cam_maps', 'grad_cam',
            'upsample_cams', 'show_cam', 'most_salient', 'mask_top', 'class_prob', 'deletion_drop', 'faithfulness',
            'saliency_curves', 'randomized_copies', 'rank_correlation', 'interp_batch', 'plot_gradcam_misclassified',
-           'interp_cams', 'compare_cams', 'favoured_cam', 'cam_rows', 'cams_table', 'plot_cam_methods']
+           'interp_cams', 'compare_cams', 'cam_verdict', 'cam_rows', 'cams_table', 'plot_cam_methods']
 
 # %% ../nbs/06_gradcam.ipynb #dfbf0346
 def find_layer(model:nn.Module, layer)->tuple:
@@ -104,6 +104,7 @@ def upsample_cams(maps:Tensor, size=(32, 32))->Tensor:
     "Bilinear upsampling of `maps` (N, h, w) to `size`, clamped to [0, 1]."
     return F.interpolate(maps[:, None].float(), size=size, mode='bilinear', align_corners=False)[:, 0].clamp(0, 1)
 
+# %% ../nbs/06_gradcam.ipynb #24898f6a
 def show_cam(img, cam:Tensor, ax=None, alpha:float=0.5, cmap:str='jet', title:str=None, **kwargs):
     "Show `img` (a PIL image or a (3, H, W) tensor in [0, 1]) with `cam` (h, w) upsampled over it."
     img = image2tensor(img) / 255 if isinstance(img, Image.Image) else TensorImage(img).cpu()
@@ -205,6 +206,7 @@ def randomized_copies(model:nn.Module, stages=('linear', 'layer4', 'layer3', 'la
             out.append((s, deepcopy(m).to(device)))
     return out
 
+# %% ../nbs/06_gradcam.ipynb #41b4d6b5
 def rank_correlation(a:Tensor, b:Tensor)->Tensor:
     "Spearman's rank correlation of each pair of maps in `a` and `b` (N, h, w), ties ranked by their mean; 0 where a map is constant."
     ra, rb = [torch.from_numpy(scipy.stats.rankdata(o.flatten(1).cpu().numpy(), axis=1)).float() for o in (a, b)]
@@ -218,6 +220,7 @@ def interp_batch(interp:ClassificationInterpretation, idxs)->Tensor:
     b = dl.do_batch([dl.do_item(i) for i in tensor(idxs).reshape(-1).tolist()])   # as the loader makes a batch, for these items
     return dl.after_batch(to_device(b, dl.device))[0]
 
+# %% ../nbs/06_gradcam.ipynb #90db761d
 def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer4', k:int=8)->plt.Figure:
     "For the `k` highest-loss misclassified images: the image, the Grad-CAM of the predicted class, the Grad-CAM of the true class."
     idxs = misclassified(interp, k)
@@ -272,14 +275,16 @@ def compare_cams(interp:ClassificationInterpretation, layer='layer4', methods=No
     return res
 
 # %% ../nbs/06_gradcam.ipynb #8a88ec36
-def favoured_cam(results:dict, max_sanity:float=0.5)->str:
-    "The method of `compare_cams`' `results` with the widest insertion-deletion gap among those that pass the sanity check, and why."
+def cam_verdict(results:dict, max_sanity:float=0.5, tol:float=1e-3)->str:
+    "A sentence naming the methods of `compare_cams`' `results` with the widest insertion-deletion gap (all of those within `tol` of it) among those that pass the sanity check, and why."
     ok = {m: r for m, r in results.items() if m != 'random' and r['sanity'] < max_sanity}
     if not ok: return f"No method passed the sanity check (its maps barely changed when the model's top layers were randomised): trust none of them on this model."
-    best = max(ok, key=lambda m: ok[m]['insertion_auc'] - ok[m]['deletion_auc'])
-    r, f = ok[best], results['random']
-    return (f"This run's numbers favour {best}: of the methods whose maps change when the model is randomised, its maps separate the evidence best "
-            f"(insertion area {r['insertion_auc']:.3f} against deletion area {r['deletion_auc']:.3f}; random maps: {f['insertion_auc']:.3f} and {f['deletion_auc']:.3f}).")
+    gap = {m: r['insertion_auc'] - r['deletion_auc'] for m, r in ok.items()}
+    best = [m for m in ok if gap[m] >= max(gap.values()) - tol]   # equal methods are named together, not split by rounding
+    names = best[0] if len(best) == 1 else f"{', '.join(best[:-1])} and {best[-1]} (tied within {tol:g})"
+    r, f = ok[best[0]], results['random']
+    return (f"This run's numbers favour {names}: of the methods whose maps change when the model is randomised, {'its' if len(best) == 1 else 'their'} maps "
+            f"separate the evidence best (insertion area {r['insertion_auc']:.3f} against deletion area {r['deletion_auc']:.3f}; random maps: {f['insertion_auc']:.3f} and {f['deletion_auc']:.3f}).")
 
 # %% ../nbs/06_gradcam.ipynb #69f72328
 def cam_rows(results:dict)->tuple:

@@ -28,15 +28,15 @@ class RunFile(NamedTuple):
 RUN = AttrDict(
     curves=RunFile('curves.png', 'Training curves', "Left: training and test loss per epoch. Middle: training and test accuracy per epoch. "
                    "Right: the one-cycle learning-rate schedule, warm-up then annealing.", 'plot_curves'),
-    lr_find=RunFile('lr_find.png', 'LR finder', "Training loss against learning rate over the LR-finder sweep, with each rule's suggestion marked.", 'find_lr'),
+    lr_find=RunFile('lr_find.png', 'LR finder', "Training loss against learning rate over the LR-finder sweep, with each rule's pick marked.", 'find_lr'),
     confusion=RunFile('confusion_matrix.png', 'Confusion matrix', "Rows are the true classes, columns the predicted ones; the diagonal counts correct predictions.", 'plot_confusion'),
     misclassified=RunFile('misclassified.png', 'Misclassified test images', "The test images the model got wrong with the highest loss: "
                           "predicted class with its probability, and the true class.", 'plot_misclassified'),
     gradcam=RunFile('gradcam.png', 'Grad-CAM of misclassified images', "For each of the highest-loss mistakes: the image, the Grad-CAM map of the predicted class, "
                     "and the map of the true class (red is where the layer saw most evidence for that class).", 'plot_gradcam_misclassified'),
     cams=RunFile('cams.png', 'The CAM methods on the highest-loss mistakes', "The highest-loss mistakes, one row an image: the predicted class's map by each method.", 'plot_cam_methods'),
-    report_html=RunFile('report.html', 'Report (one page)', "this report as one page, with an explorer of every mistake", 'report_html'),
-    report_md=RunFile('report.md', 'Report (Markdown)', "this report in Markdown, with the history and the model's summary", 'report_md'),
+    report_html=RunFile('report.html', 'Report (one page)', "the run's report as one page, with an explorer of every mistake", 'report_html'),
+    report_md=RunFile('report.md', 'Report (Markdown)', "the run's report in Markdown, with the history and the model's summary", 'report_md'),
     metrics=RunFile('metrics.json', 'Metrics', "every number of the run", 'run_metrics'),
     weights=RunFile('model.pth', 'Weights', "the model's weights, read without running any code from the file", 'save_model'),
     card=RunFile('model.json', 'Model card', "what `cifar-gradcam-explain` needs to use the weights: architecture, classes, normalisation, Grad-CAM layer", 'save_model'),
@@ -77,11 +77,11 @@ def figure_md(f:RunFile, note:str='')->str:
 # %% ../nbs/08_report.ipynb #a4770fe3
 def report_lr(m:dict)->str:
     "The LR finder's suggestions and plot, or the fixed LR."
-    if not m['lr_suggestions']: return f"## Learning rate\n\nThe LR was fixed at **{m['lr']:.2e}** (`--lr`), so the LR finder did not run.\n"
-    s = m['lr_suggestions']
+    if not m['lr_picks']: return f"## Learning rate\n\nThe LR was fixed at **{m['lr']:.2e}** (`--lr`), so the LR finder did not run.\n"
+    s = m['lr_picks']
     return f"""## Learning rate
 
-The LR finder ({m['lr_find_iters']} batches) suggested {', '.join(f'{k} {v:.2e}' for k, v in s.items())}; the run used **{m['lr_pick']} = {m['lr']:.2e}** as `lr_max` of `fit_one_cycle`.
+The LR finder ({m['lr_find_iters']} batches) picked {', '.join(f'{k} {v:.2e}' for k, v in s.items())}; the run used **{m['lr_rule']} = {m['lr']:.2e}** as `lr_max` of `fit_one_cycle`.
 
 {figure_md(RUN.lr_find)}"""
 
@@ -130,7 +130,7 @@ with its head and `layer4` re-initialised (the sanity check), and its speed.
 
 {cams_table(m['cams'])}
 
-{favoured_cam(m['cams'])}
+{cam_verdict(m['cams'])}
 """
 
 # %% ../nbs/08_report.ipynb #0cdd62ae
@@ -189,13 +189,13 @@ def report_html(m:dict, examples:list, vocab, confusion, figures:list=None)->str
     numbers = (f"<table class='numbers'><tr><th></th><th>train</th><th>test</th></tr><tr><th>accuracy</th><td>{pct('train_acc')}</td><td>{pct('test_acc')}</td></tr>"
                f"<tr><th>loss</th><td>{m['train_loss']:.4f}</td><td>{m['test_loss']:.4f}</td></tr>"
                f"<tr><th>accuracy with flip-TTA</th><td></td><td>{pct('test_acc_tta')}</td></tr></table>")
-    about = (f"<p>{m['epochs']} epochs of <code>fit_one_cycle</code>, lr_max {m['lr']:.2e} ({m['lr_pick']}), batch size {m['bs']}, on "
+    about = (f"<p>{m['epochs']} epochs of <code>fit_one_cycle</code>, lr_max {m['lr']:.2e} ({m['lr_rule']}), batch size {m['bs']}, on "
              f"{m['train_size']:,} training and {m['test_size']:,} test images of <code>{html.escape(str(m['data']))}</code>, {html.escape(m['device'])} "
              f"({html.escape(m['numerics'])}), {m['train_seconds'] / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
              f"salient pixels lowers the predicted class's probability by {f['gradcam']:.3f}, against {f['random']:.3f} for random maps.</p>")
     figs = ''.join(f'<figure><img src="{o.name}" alt="{html.escape(o.title)}"><figcaption>{html.escape(o.about)}</figcaption></figure>' for o in figures)
     cams = m.get('cams') or {}
-    trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(cams))}<p>{html.escape(favoured_cam(cams))}</p>" if cams else ''
+    trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(cams))}<p>{html.escape(cam_verdict(cams))}</p>" if cams else ''
     options = ''.join(f'<option>{html.escape(v)}</option>' for v in vocab)
     data = json.dumps(dict(classes=list(vocab), mistakes=examples)).replace('</', '<\\/')   # nothing in the data can close the script
     return f"""<!doctype html>

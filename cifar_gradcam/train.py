@@ -18,10 +18,10 @@ from fastai.vision.all import *
 from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['log_names', 'LR_RULES', 'LR_PICKS', 'MIN_LR_ITERS', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth',
-           'log_smooth', 'bottom', 'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'train', 'history',
-           'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore',
-           'fit_with_checkpoints', 'data_parallel', 'end_data_parallel', 'rank_device']
+__all__ = ['log_names', 'LR_RULES', 'MIN_LR_ITERS', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth', 'log_smooth', 'bottom',
+           'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'history', 'train', 'plot_curves', 'mini_learner',
+           'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints', 'data_parallel',
+           'end_data_parallel', 'rank_device']
 
 # %% ../nbs/04_train.ipynb #022000b2
 def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
@@ -45,6 +45,7 @@ def epoch_line(log)->str:
 
 log_names = ['epoch', 'train_loss', 'train_accuracy', 'valid_loss', 'valid_accuracy', 'time']
 
+# %% ../nbs/04_train.ipynb #2601cf5b
 @contextmanager
 def progress(learn:Learner, show:bool=None):
     "fastprogress bars if `show` (default: when stdout is a terminal or a notebook), else one printed line an epoch."
@@ -81,13 +82,14 @@ def bottom(lrs, losses, num_it:int, factor:float=1.5, width:float=0.5, beta:floa
 
 # %% ../nbs/04_train.ipynb #483191d3
 LR_RULES = dict(bottom=bottom, valley=valley, slide=slide, steep=steep, minimum=minimum)   # the rules `find_lr` plots and picks from
-LR_PICKS = tuple(LR_RULES)
 MIN_LR_ITERS = 25   # the fewest batches those rules can work with
 
-def check_lr_find(num_it:int|None, pick:str, num_it_name:str='num_it', pick_name:str='pick'):
-    "A `CifarError` unless `pick` is one of `LR_PICKS` and `num_it` (if given) at least `MIN_LR_ITERS` (the names are what the message calls them)."
-    if pick not in LR_PICKS: raise CifarError(f"{pick_name} must be {', '.join(LR_PICKS[:-1])} or {LR_PICKS[-1]}, not {pick!r}")
-    if num_it is not None and num_it < MIN_LR_ITERS: raise CifarError(f"{num_it_name} must be at least {MIN_LR_ITERS} batches (the LR finder's rules need them), not {num_it}; or pass a fixed LR")
+def check_lr_find(lr_find_iters:int|None, lr_rule:str):
+    "A `CifarError` unless `lr_rule` names one of `LR_RULES` and `lr_find_iters` (if given) is at least `MIN_LR_ITERS`; the message names the option as the command line spells it."
+    rules = list(LR_RULES)
+    if lr_rule not in LR_RULES: raise CifarError(f"--lr-rule must be {', '.join(rules[:-1])} or {rules[-1]}, not {lr_rule!r}")
+    if lr_find_iters is not None and lr_find_iters < MIN_LR_ITERS:
+        raise CifarError(f"--lr-find-iters must be at least {MIN_LR_ITERS} batches (the LR finder's rules need them), not {lr_find_iters}; or pass a fixed LR")
 
 # %% ../nbs/04_train.ipynb #a9d7a5f2
 def sweep_len(dls:DataLoaders)->int:
@@ -95,43 +97,34 @@ def sweep_len(dls:DataLoaders)->int:
     return min(max(len(dls.train), 40), 100)
 
 # %% ../nbs/04_train.ipynb #87b49be9
-def finder_figure(recorder:Recorder, num_it:int, pick:str, lr:float)->plt.Figure:
+def finder_figure(recorder:Recorder, lr_find_iters:int, lr_rule:str, lr:float)->plt.Figure:
     "fastai's LR-finder plot (the smoothed loss and the suggestions), with the batch losses and the curve `bottom` reads drawn in."
     fig, ax = plt.gcf(), plt.gca()
     lrs, raw = np.array(recorder.lrs[:len(recorder.losses)]), unsmooth(recorder.losses)
-    keep = raw <= raw[:max(1, num_it // 10)].mean() * 1.5   # the diverging tail would squash the plot
+    keep = raw <= raw[:max(1, lr_find_iters // 10)].mean() * 1.5   # the diverging tail would squash the plot
     ax.plot(lrs[keep], raw[keep], '.', c='0.6', ms=3, label='batch loss', zorder=0)
     ax.plot(lrs[keep], log_smooth(lrs[keep], raw[keep]), c='0.3', lw=1, ls='--', label='smoothed without lag (bottom)')
     ax.lines[0].set_label('smoothed by the Recorder (fastai)')
     ax.legend(loc='best', fontsize=8)
-    ax.set_title(f"LR finder ({num_it} batches): using {pick} = {lr:.2e}")
+    ax.set_title(f"LR finder ({lr_find_iters} batches): using {lr_rule} = {lr:.2e}")
     ax.set_xlabel("learning rate (log scale)"); ax.set_ylabel("training loss")
     return fig
 
 # %% ../nbs/04_train.ipynb #48824f4d
-def find_lr(learn:Learner, num_it:int=None, pick:str='bottom', show_progress:bool=None)->tuple:
-    "Run `lr_find` for `num_it` batches (default: `sweep_len`); the `pick` suggestion (one of `LR_PICKS`), all of them, and the plot."
-    num_it = ifnone(num_it, sweep_len(learn.dls))
-    check_lr_find(num_it, pick)
+def find_lr(learn:Learner, lr_find_iters:int=None, lr_rule:str='bottom', show_progress:bool=None)->tuple:
+    "Run `lr_find` for `lr_find_iters` batches (default: `sweep_len`); the LR that `lr_rule` (one of `LR_RULES`) picks, every rule's pick, and the plot."
+    lr_find_iters = ifnone(lr_find_iters, sweep_len(learn.dls))
+    check_lr_find(lr_find_iters, lr_rule)
     try:
-        with progress(learn, show_progress): sugg = learn.lr_find(num_it=num_it, show_plot=True, suggest_funcs=tuple(LR_RULES.values()))
+        with progress(learn, show_progress): sugg = learn.lr_find(num_it=lr_find_iters, show_plot=True, suggest_funcs=tuple(LR_RULES.values()))
     except (ValueError, IndexError):  # fastai's suggestion rules need a few points after trimming the ends...
         if not learn.recorder.lrs: raise   # ...but an error before the first recorded batch is not the finder's
         raise CifarError(f"the LR finder's loss diverged before it had enough points to suggest an LR; pass a fixed LR instead") from None
     finally: # lr_find keeps its checkpoint in a temporary folder under `models/`: leave no empty folder behind
         try: (learn.path/learn.model_dir).rmdir()
         except OSError: pass
-    lr = float(getattr(sugg, pick))
-    return lr, dict(sugg._asdict()), finder_figure(learn.recorder, num_it, pick, lr)
-
-# %% ../nbs/04_train.ipynb #5d207315
-def train(learn:Learner, epochs:int, lr:float, show_progress:bool=None, **kwargs)->float:
-    "`fit_one_cycle` for `epochs` epochs with `lr_max=lr`; returns the seconds the fit took (the device's queued work included)."
-    try:
-        with Stopwatch(learn.dls.device) as clock, progress(learn, show_progress): learn.fit_one_cycle(epochs, lr, **kwargs)
-    finally:   # a fit that raised skipped `after_fit`: float32 training gives TF32 back all the same
-        for cb in learn.cbs.filter(lambda o: isinstance(o, ExactFP32)): cb.after_fit()
-    return clock.seconds
+    lr = float(getattr(sugg, lr_rule))
+    return lr, dict(sugg._asdict()), finder_figure(learn.recorder, lr_find_iters, lr_rule, lr)
 
 # %% ../nbs/04_train.ipynb #8a6db739
 _renames = dict(train_accuracy='train_acc', valid_loss='test_loss', valid_accuracy='test_acc')
@@ -141,6 +134,15 @@ def history(recorder:Recorder)->list:
     values = recorder.__dict__.get('values', [])   # set by the first fit
     names = [_renames.get(n, n) for n in recorder.metric_names[1:len(values[0])+1]] if values else []
     return [dict(epoch=i+1, **{n: float(v) for n,v in zip(names, vals)}) for i,vals in enumerate(values)]
+
+# %% ../nbs/04_train.ipynb #5d207315
+def train(learn:Learner, epochs:int, lr:float, show_progress:bool=None, **kwargs)->float:
+    "`fit_one_cycle` for `epochs` epochs with `lr_max=lr`; returns the seconds the fit took (the device's queued work included)."
+    try:
+        with Stopwatch(learn.dls.device) as clock, progress(learn, show_progress): learn.fit_one_cycle(epochs, lr, **kwargs)
+    finally:   # a fit that raised skipped `after_fit`: float32 training gives TF32 back all the same
+        for cb in learn.cbs.filter(lambda o: isinstance(o, ExactFP32)): cb.after_fit()
+    return clock.seconds
 
 # %% ../nbs/04_train.ipynb #749e709c
 def plot_curves(recorder:Recorder, title:str=None)->plt.Figure:
@@ -162,7 +164,7 @@ def plot_curves(recorder:Recorder, title:str=None)->plt.Figure:
     return fig
 
 # %% ../nbs/04_train.ipynb #a526aebf
-def mini_learner(test_limit:int=200, epochs:int=3, lr:float=2e-3, path=None, cache:bool=None)->Learner:
+def mini_learner(test_limit:int=200, epochs:int=10, lr:float=2e-3, path=None, cache:bool=None)->Learner:
     "A `Learner` trained on the mini set for the book's examples; with `cache` (default: outside tests) its weights are kept and read back next time."
     small, cache = in_test(), ifnone(cache, not in_test())
     set_seed(0)
@@ -224,6 +226,7 @@ def load_checkpoint(fname)->dict:
         raise CifarError(f"{fname} is not a cifar-gradcam checkpoint; start again with --force")
     return state
 
+# %% ../nbs/04_train.ipynb #7c097fd0
 def restore(learn:Learner, state:dict)->int:
     "Load `state`'s weights and optimizer into `learn`, on the model's device; the number of epochs already done."
     learn.model.load_state_dict(state['model'])   # copied into the model's own tensors, wherever they are
@@ -255,6 +258,7 @@ def data_parallel(learn:Learner):
     on_cpu = learn.dls.device.type == 'cpu'
     return learn.distrib_ctx(sync_bn=not on_cpu, cpu=on_cpu)   # SyncBatchNorm needs CUDA
 
+# %% ../nbs/04_train.ipynb #c3b40aa5
 def end_data_parallel():
     "Tear the process group down (gloo aborts at exit without this); from here on this process works alone."
     if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()

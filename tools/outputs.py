@@ -27,8 +27,11 @@ def run_notebook(fn:Path):
     "Execute the notebook `fn` top to bottom and write it back with its outputs; raise on the first failing cell."
     nb = NBProcessor(fn, rm_directives=False, process=True).nb
     shell = CaptureShell(fn, mpl_format='png')
-    with working_directory(fn.parent):
-        shell.run_all(nb, exc_stop=True, preproc=_skip_cell(nb, skip_flags=['slow']))
+    env = dict(os.environ)   # the notebooks share this process: what one sets (09_cli's cache folder) must not reach the next
+    try:
+        with working_directory(fn.parent):
+            shell.run_all(nb, exc_stop=True, preproc=_skip_cell(nb, skip_flags=['slow']))
+    finally: os.environ.clear(); os.environ.update(env)
     write_nb(nb, fn)
 
 NOISE = [r'^\s*█[█\s]*$',                                   # what a finished progress bar leaves
