@@ -61,7 +61,7 @@ def _act_grad(model, x, module, name, targets, need_grad=True):
     return act.detach().float(), grad, targets
 
 def _gradcam(act, grad):
-    "Grad-CAM: each channel weighted by the spatial mean of its gradient."
+    "Grad-CAM (Selvaraju et al., ICCV 2017): sum_k w_k A_k with w_k = mean_ij dy/dA_kij, each channel weighted by the spatial mean of its gradient."
     return (grad.mean((2, 3), keepdim=True) * act).sum(1)
 
 CAMS = {'gradcam': _gradcam}   # method name -> how it combines activations and gradients into a map (before the ReLU)
@@ -117,28 +117,28 @@ def show_cam(img, cam:Tensor, ax=None, alpha:float=0.5, cmap:str='jet', title:st
 
 # %% ../nbs/06_gradcam.ipynb #25508510
 def _hirescam(act, grad):
-    "HiResCAM: the element-wise product of gradient and activation, summed over channels; exact for a model whose head is a linear layer."
+    "HiResCAM (Draelos & Carin, 2020): sum_k dy/dA_k * A_k, the element-wise product of gradient and activation summed over channels; exact for a model whose head is a linear layer."
     return (grad * act).sum(1)
 
 def _gradcampp(act, grad):
-    "Grad-CAM++: channel weights from the positive gradients, each position weighted by the second/third-order term of the paper's eq. 19."
+    "Grad-CAM++ (Chattopadhyay et al., WACV 2018): sum_k w_k A_k with w_k = sum_ij a_kij relu(dy/dA_kij), a = g^2 / (2 g^2 + sum_ab A_kab g^3) (the paper's eq. 19)."
     g2 = grad ** 2
     alpha = torch.where(grad != 0, g2 / (2 * g2 + act.sum((2, 3), keepdim=True) * g2 * grad + 1e-6), torch.zeros_like(grad))
     return ((F.relu(grad) * alpha).sum((2, 3), keepdim=True) * act).sum(1)
 
 def _xgradcam(act, grad):
-    "XGrad-CAM: channel weights are the activation-weighted mean of the gradient."
+    "XGrad-CAM (Fu et al., BMVC 2020): sum_k w_k A_k with w_k = sum_ij (A_kij / sum_ab A_kab) dy/dA_kij, the activation-weighted mean of the gradient."
     return ((grad * act / (act.sum((2, 3), keepdim=True) + 1e-7)).sum((2, 3), keepdim=True) * act).sum(1)
 
 def _layercam(act, grad):
-    "Layer-CAM: the positive gradients weight each position of each channel."
+    "Layer-CAM (Jiang et al., IEEE TIP 2021): sum_k relu(dy/dA_k) * A_k, the positive gradients weighting each position of each channel."
     return (F.relu(grad) * act).sum(1)
 
 CAMS.update({'hirescam': _hirescam, 'gradcam++': _gradcampp, 'xgradcam': _xgradcam, 'layercam': _layercam})
 
 # %% ../nbs/06_gradcam.ipynb #3f565d6d
 def _scorecam(model, x, act, targets, bs):
-    "Score-CAM: channels weighted by the softmax, over channels, of the target's logit on the input masked by each channel."
+    "Score-CAM (Wang et al., CVPR Workshops 2020): sum_k w_k A_k with w = softmax_k y(x * s(up(A_k))), the target's logit on the input masked by each channel (upsampled, min-max scaled)."
     up = F.interpolate(act, size=x.shape[-2:], mode='bilinear', align_corners=True)
     masks = minmax_scale(up.flatten(0, 1)).view_as(up).to(x.dtype)   # each channel scaled to [0, 1]
     with torch.no_grad():
