@@ -22,7 +22,7 @@ def device_desc(dev):
     return f"CPU: {cpu}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}, bf16 instructions: {native_bf16()}"
 
 def ours(model, x, layer, targets, method, bs):
-    cam_maps(model, x, layer, targets, method=method, bs=bs)
+    cam_maps(model, x, layer, targets, [method], bs=bs)
 
 def theirs(model, x, layer, targets, method, bs):
     with THEIRS[method](model=model, target_layers=[find_layer(model, layer)[1]]) as cam:

@@ -13,10 +13,11 @@ from .interpret import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CAMS', 'GRADIENT_CAMS', 'DELETION_FRAC', 'find_layer', 'KeepOutput', 'minmax_scale', 'cam_maps', 'grad_cam',
-           'upsample_cams', 'show_cam', 'most_salient', 'mask_top', 'class_prob', 'deletion_drop', 'faithfulness',
-           'saliency_curves', 'randomized_copies', 'rank_correlation', 'interp_batch', 'plot_gradcam_misclassified',
-           'interp_cams', 'compare_cams', 'cam_verdict', 'cam_rows', 'cams_table', 'plot_cam_methods']
+__all__ = ['CAMS', 'GRADIENT_CAMS', 'DELETION_FRAC', 'find_layer', 'KeepOutput', 'minmax_scale', 'CamPass', 'cam_maps',
+           'grad_cam', 'upsample_cams', 'show_cam', 'most_salient', 'mask_top', 'class_prob', 'deletion_drop',
+           'faithfulness', 'saliency_curves', 'randomized_copies', 'rank_correlation', 'interp_batch',
+           'plot_gradcam_misclassified', 'interp_cams', 'compare_cams', 'cam_verdict', 'cam_rows', 'cams_table',
+           'plot_cam_methods']
 
 # %% ../nbs/06_gradcam.ipynb #dfbf0346
 def find_layer(model:nn.Module, layer)->tuple:
@@ -48,8 +49,20 @@ def minmax_scale(maps:Tensor)->Tensor:
     return torch.where(span > 0, (maps - lo) / span.clamp_min(torch.finfo(maps.dtype).tiny), torch.zeros_like(maps))
 
 # %% ../nbs/06_gradcam.ipynb #87ff03a1
-def _act_grad(model, x, module, name, targets, need_grad=True):
-    "The layer's output for `x` and the gradient of the `targets`' logits (default: the predicted ones) with respect to it, in float32."
+class CamPass:
+    "What a CAM method sees of one batch: the `model` and its input `x`, the layer's activations `act` and the gradients `grad` of the `targets`' logits with respect to them (both (N, C, h, w), float32), and `bs`, the images a forward pass may take."
+    def __init__(self, model:nn.Module, x:Tensor, act:Tensor, grad:Tensor, targets:Tensor, bs:int=256): store_attr()
+
+# %% ../nbs/06_gradcam.ipynb #49764f18
+def _gradcam(p:CamPass):
+    "Grad-CAM (Selvaraju et al., ICCV 2017): sum_k w_k A_k with w_k = mean_ij dy/dA_kij, each channel weighted by the spatial mean of its gradient."
+    return (p.grad.mean((2, 3), keepdim=True) * p.act).sum(1)
+
+CAMS = {'gradcam': _gradcam}   # method name -> a function of a `CamPass` giving the maps (N, h, w) before the ReLU
+
+# %% ../nbs/06_gradcam.ipynb #f86958af
+def _act_grad(model, x, module, name, targets):
+    "The layer's output for `x`, the gradient of the `targets`' logits (default: the predicted ones) with respect to it, in float32, and the targets."
     with torch.inference_mode(False), torch.enable_grad():
         x = x.detach().clone().requires_grad_(True)   # a graph even when every parameter is frozen
         with KeepOutput(module) as hook: logits = model(x)
@@ -57,26 +70,19 @@ def _act_grad(model, x, module, name, targets, need_grad=True):
         act = hook.stored
         if act.dim() != 4: raise CifarError(f"Grad-CAM needs a layer with a (N, C, H, W) output; {name!r} gives {tuple(act.shape)}: pick a conv layer or block")
         targets = logits.argmax(1) if targets is None else targets.to(logits.device).long()
-        grad = torch.autograd.grad(logits.gather(1, targets[:, None]).sum(), act)[0].float() if need_grad else None
+        grad = torch.autograd.grad(logits.gather(1, targets[:, None]).sum(), act)[0].float()
     return act.detach().float(), grad, targets
 
-def _gradcam(act, grad):
-    "Grad-CAM (Selvaraju et al., ICCV 2017): sum_k w_k A_k with w_k = mean_ij dy/dA_kij, each channel weighted by the spatial mean of its gradient."
-    return (grad.mean((2, 3), keepdim=True) * act).sum(1)
-
-CAMS = {'gradcam': _gradcam}   # method name -> how it combines activations and gradients into a map (before the ReLU)
-
-# %% ../nbs/06_gradcam.ipynb #f86958af
-def cam_maps(model:nn.Module,   # any PyTorch model with a convolutional layer
-             x:Tensor,           # a batch of inputs, (N, C, H, W), on the model's device
-             layer='layer4',     # a module of `model` or its dotted name
-             targets=None,       # class indices (N,) to explain; `None`: each image's predicted class
-             method='gradcam',   # a name of `CAMS`, or a list of them (one forward and backward pass serves them all)
-             bs:int=256,         # images a forward/backward pass, to bound memory
-             scale:bool=True,    # min-max scale each map to [0, 1]
-            ):
-    "CAM maps (N, h, w) of `layer` for `targets` by `method`, at the layer's resolution, in float32 on `x`'s device; a dict for a list of methods."
-    methods = [method] if isinstance(method, str) else list(method)
+def cam_maps(model:nn.Module,       # any PyTorch model with a convolutional layer
+             x:Tensor,               # a batch of inputs, (N, C, H, W), on the model's device
+             layer='layer4',         # a module of `model` or its dotted name
+             targets=None,           # class indices (N,) to explain; `None`: each image's predicted class
+             methods=('gradcam',),   # names of `CAMS` (one name is one method); one forward and backward pass a batch serves them all
+             bs:int=256,             # images a forward pass, to bound memory (Score-CAM's passes take `bs` masked copies of an image)
+             scale:bool=True,        # min-max scale each map to [0, 1]
+            )->dict:
+    "`{method: maps}`, each maps (N, h, w) of `layer` for `targets` at the layer's resolution, in float32 on `x`'s device."
+    methods = [methods] if isinstance(methods, str) else list(methods)
     if unknown := [m for m in methods if m not in CAMS]: raise CifarError(f"unknown CAM method {unknown[0]!r}; use one of {', '.join(CAMS)}")
     name, module = find_layer(model, layer)
     if targets is not None:
@@ -85,19 +91,17 @@ def cam_maps(model:nn.Module,   # any PyTorch model with a convolutional layer
     maps = {m: [] for m in methods}
     with eval_mode(model), exact_fp32():   # float32 passes in float32, not TF32, on a GPU too
         for i in range(0, len(x), bs):
-            xb = x[i:i+bs]
-            act, grad, tb = _act_grad(model, xb, module, name, None if targets is None else targets[i:i+bs], need_grad=any(m != 'scorecam' for m in methods))
-            for m in methods:
-                cam = F.relu(_scorecam(model, xb, act, tb, bs) if m == 'scorecam' else CAMS[m](act, grad))
-                maps[m].append(minmax_scale(cam) if scale else cam)
+            p = CamPass(model, x[i:i+bs], *_act_grad(model, x[i:i+bs], module, name, None if targets is None else targets[i:i+bs]), bs=bs)
+            for m in methods: maps[m].append((minmax_scale if scale else noop)(F.relu(CAMS[m](p))))
     maps = {m: torch.cat(o) for m, o in maps.items()}
     if first(maps.values()).shape[-2:] == (1, 1):
-        warnings.warn(f"Grad-CAM on {name!r} gives 1x1 maps, which carry no spatial information; pick an earlier layer such as 'layer4' or 'layer3'")
-    return maps[method] if isinstance(method, str) else maps
+        warnings.warn(f"the CAMs of {name!r} are 1x1 maps, which carry no spatial information; pick an earlier layer such as 'layer4' or 'layer3'")
+    return maps
 
+# %% ../nbs/06_gradcam.ipynb #eeaf552f
 def grad_cam(model:nn.Module, x:Tensor, layer='layer4', targets=None, bs:int=256, scale:bool=True)->Tensor:
-    "Grad-CAM maps (N, h, w) of `layer` for `targets`, at the layer's resolution, in float32 on `x`'s device: `cam_maps` with `method='gradcam'`."
-    return cam_maps(model, x, layer, targets, 'gradcam', bs, scale)
+    "Grad-CAM maps (N, h, w) of `layer` for `targets`, at the layer's resolution, in float32 on `x`'s device: `cam_maps`'s for `'gradcam'` alone."
+    return cam_maps(model, x, layer, targets, ['gradcam'], bs, scale)['gradcam']
 
 # %% ../nbs/06_gradcam.ipynb #87ad4552
 def upsample_cams(maps:Tensor, size=(32, 32))->Tensor:
@@ -116,38 +120,37 @@ def show_cam(img, cam:Tensor, ax=None, alpha:float=0.5, cmap:str='jet', title:st
     return ax
 
 # %% ../nbs/06_gradcam.ipynb #25508510
-def _hirescam(act, grad):
+def _hirescam(p:CamPass):
     "HiResCAM (Draelos & Carin, 2020): sum_k dy/dA_k * A_k, the element-wise product of gradient and activation summed over channels; exact for a model whose head is a linear layer."
-    return (grad * act).sum(1)
+    return (p.grad * p.act).sum(1)
 
-def _gradcampp(act, grad):
+def _gradcampp(p:CamPass):
     "Grad-CAM++ (Chattopadhyay et al., WACV 2018): sum_k w_k A_k with w_k = sum_ij a_kij relu(dy/dA_kij), a = g^2 / (2 g^2 + sum_ab A_kab g^3) (the paper's eq. 19)."
-    g2 = grad ** 2
-    alpha = torch.where(grad != 0, g2 / (2 * g2 + act.sum((2, 3), keepdim=True) * g2 * grad + 1e-6), torch.zeros_like(grad))
-    return ((F.relu(grad) * alpha).sum((2, 3), keepdim=True) * act).sum(1)
+    g2 = p.grad ** 2
+    alpha = torch.where(p.grad != 0, g2 / (2 * g2 + p.act.sum((2, 3), keepdim=True) * g2 * p.grad + 1e-6), torch.zeros_like(p.grad))
+    return ((F.relu(p.grad) * alpha).sum((2, 3), keepdim=True) * p.act).sum(1)
 
-def _xgradcam(act, grad):
+def _xgradcam(p:CamPass):
     "XGrad-CAM (Fu et al., BMVC 2020): sum_k w_k A_k with w_k = sum_ij (A_kij / sum_ab A_kab) dy/dA_kij, the activation-weighted mean of the gradient."
-    return ((grad * act / (act.sum((2, 3), keepdim=True) + 1e-7)).sum((2, 3), keepdim=True) * act).sum(1)
+    return ((p.grad * p.act / (p.act.sum((2, 3), keepdim=True) + 1e-7)).sum((2, 3), keepdim=True) * p.act).sum(1)
 
-def _layercam(act, grad):
+def _layercam(p:CamPass):
     "Layer-CAM (Jiang et al., IEEE TIP 2021): sum_k relu(dy/dA_k) * A_k, the positive gradients weighting each position of each channel."
-    return (F.relu(grad) * act).sum(1)
+    return (F.relu(p.grad) * p.act).sum(1)
 
 CAMS.update({'hirescam': _hirescam, 'gradcam++': _gradcampp, 'xgradcam': _xgradcam, 'layercam': _layercam})
+GRADIENT_CAMS = list(CAMS)   # one backward pass serves them all; Score-CAM, next, runs the model once a channel and image
 
 # %% ../nbs/06_gradcam.ipynb #3f565d6d
-def _scorecam(model, x, act, targets, bs):
+def _scorecam(p:CamPass):
     "Score-CAM (Wang et al., CVPR Workshops 2020): sum_k w_k A_k with w = softmax_k y(x * s(up(A_k))), the target's logit on the input masked by each channel (upsampled, min-max scaled)."
-    up = F.interpolate(act, size=x.shape[-2:], mode='bilinear', align_corners=True)
-    masks = minmax_scale(up.flatten(0, 1)).view_as(up).to(x.dtype)   # each channel scaled to [0, 1]
-    with torch.no_grad():
-        scores = torch.stack([torch.cat([model(x[n] * masks[n, i:i+bs, None]).float()[:, targets[n]] for i in range(0, masks.shape[1], bs)])
-                              for n in range(len(x))])
-    return (scores.softmax(1)[:, :, None, None] * act).sum(1)
+    up = F.interpolate(p.act, size=p.x.shape[-2:], mode='bilinear', align_corners=True)
+    masks = minmax_scale(up.flatten(0, 1)).view_as(up).to(p.x.dtype)   # each channel scaled to [0, 1]
+    def scores(n): return torch.cat([p.model(p.x[n] * masks[n, i:i+p.bs, None]).float()[:, p.targets[n]] for i in range(0, masks.shape[1], p.bs)])
+    with torch.no_grad(): w = torch.stack([scores(n) for n in range(len(p.x))]).softmax(1)
+    return (w[:, :, None, None] * p.act).sum(1)
 
-CAMS['scorecam'] = _scorecam   # `cam_maps` calls it with the model and the input, which only this method needs
-GRADIENT_CAMS = [m for m in CAMS if m != 'scorecam']
+CAMS['scorecam'] = _scorecam
 
 # %% ../nbs/06_gradcam.ipynb #3468c7dc
 DELETION_FRAC = 0.2   # the share of each image's pixels the faithfulness score removes; the reports read it back from the metrics
@@ -262,10 +265,10 @@ def compare_cams(interp:ClassificationInterpretation, layer='layer4', methods=No
     x, t = interp_batch(interp, idxs), interp.decoded[idxs]
     res, trained = {}, {}
     for m in methods:
-        with Stopwatch(x.device) as clock: trained[m] = cam_maps(model, x, layer, t, method=m)
+        with Stopwatch(x.device) as clock: trained[m] = cam_maps(model, x, layer, t, [m])[m]
         res[m] = dict(maps_per_s=len(x) / clock.seconds)
     for stage, rnd in randomized_copies(model, ('linear', 'layer4'), seed):
-        for m, maps in cam_maps(rnd.to(x.device), x, layer, t, method=methods).items():
+        for m, maps in cam_maps(rnd.to(x.device), x, layer, t, methods=methods).items():
             res[m][f'sanity_{stage}'] = rank_correlation(upsample_cams(trained[m]), upsample_cams(maps)).mean().item()
     rand = torch.rand(trained[methods[0]].shape, generator=torch.Generator().manual_seed(seed))
     for m, maps in [*trained.items(), ('random', rand)]:
@@ -306,7 +309,7 @@ def plot_cam_methods(interp:ClassificationInterpretation, layer='layer4', method
     fig, axs = plt.subplots(max(1, len(idxs)), len(methods) + 1, figsize=(1.9 * (len(methods) + 1), 2.1 * max(1, len(idxs)) + 0.5), squeeze=False, layout='constrained')
     for ax in axs.flat: ax.set_axis_off()
     if not len(idxs): return fig
-    maps = cam_maps(interp.learn.model, interp_batch(interp, idxs), layer, interp.decoded[idxs], method=methods)
+    maps = cam_maps(interp.learn.model, interp_batch(interp, idxs), layer, interp.decoded[idxs], methods=methods)
     for r, i in enumerate(idxs.tolist()):
         img = interp_image(interp, i)
         axs[r, 0].imshow(img); axs[r, 0].set_title(f"true {interp.vocab[interp.targs[i]]}\npred {interp.vocab[interp.decoded[i]]}", fontsize=9)
