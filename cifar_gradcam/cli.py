@@ -147,10 +147,10 @@ def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, cams=None, cam_images:
                 explorer=dict(examples=mistake_examples(interp, pred_maps, true_maps), vocab=list(interp.vocab), confusion=interp.confusion_matrix()))
 
 # %% ../nbs/09_cli.ipynb #9d68a838
-def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict, world:int=1, state:dict=None, datablock:bool=False)->dict:
+def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict, world:int=1, state:dict=None, datablock:bool=False)->RunMetrics:
     "The numbers of a finished run: accuracy and loss, LR, sizes, timing, numerics, Grad-CAM faithfulness, the history."
     h, dls, start, finder = history(learn.recorder), learn.dls, state['epochs_done'] if state else 0, bool(cfg.lr_picks)
-    return dict(**{k: h[-1][k] for k in ('train_acc', 'test_acc', 'train_loss', 'test_loss')},
+    return RunMetrics(**{k: h[-1][k] for k in ('train_acc', 'test_acc', 'train_loss', 'test_loss')},
                 test_acc_tta=found['test_acc_tta'], lr=cfg.lr, lr_rule=cfg.lr_rule if finder else 'fixed', lr_picks=cfg.lr_picks,
                 lr_find_iters=cfg.lr_find_iters if finder else 0, lr_find_images=cfg.lr_find_iters * cfg.bs if finder else 0,
                 epochs=cfg.epochs, bs=cfg.bs,
@@ -158,11 +158,11 @@ def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict,
                 train_seconds=train_seconds, train_images=(cfg.epochs - start) * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
                 world_size=world, fast_data=not datablock, numerics=numerics(learn),
                 train_size=len(dls.train_ds), test_size=len(dls.valid_ds), data=str(dls.path), limit=cfg.limit,
-                gradcam_faithfulness=found['faithfulness'], gradcam_seconds=found['faithfulness']['seconds'], cams=found['methods'], history=h,
+                gradcam_faithfulness=found['faithfulness'], cams=found['methods'], history=h,
                 versions=dict(torch=torch.__version__, fastai=fastai.__version__))
 
 # %% ../nbs/09_cli.ipynb #3e306bf5
-def write_reports(m:dict, learn:Learner, explorer:dict)->tuple:
+def write_reports(m:RunMetrics, learn:Learner, explorer:dict)->tuple:
     "`report.md` and `report.html` of the run in `learn.path`."
     out = learn.path
     return (save_text(report_md(m, model_summary(learn.model)), out/RUN.report_md.name),
@@ -190,7 +190,7 @@ def run_pipeline(path:str=None,                               # CIFAR-10 folder 
                  compile:bool=False,                          # run the model's forward through torch.compile while training (slow start; pays on a GPU)
                  reproducible:bool=False,                     # deterministic cuDNN kernels and no cudnn.benchmark (slower on a GPU; a CPU run is reproducible without it)
                  show_progress:bool=None,                     # progress bars (default: in a terminal or notebook), else one line an epoch
-                )->dict|None:
+                )->RunMetrics|None:
     "Train, interpret and explain a CIFAR ResNet18; write the figures, `metrics.json`, the model and the reports into `out`."
     device, world, rank, methods = rank_device(), max(num_distrib(), 1), rank_distrib(), parse_cams(cams)
     announce_device(device, numerics_name(*device_numerics(device, not fp32), compile))   # the run's first line
@@ -205,7 +205,7 @@ def run_pipeline(path:str=None,                               # CIFAR-10 folder 
     if rank: return None   # data-parallel: rank 0 writes the results
     found = run_outputs(learn, cfg, k, methods, cam_images)
     m = run_metrics(learn, cfg, secs, found, world, state, datablock)
-    save_json(m, out/RUN.metrics.name)
+    save_json(asdict(m), out/RUN.metrics.name)
     write_reports(m, learn, found['explorer'])
     return m
 
@@ -230,7 +230,7 @@ def cifar_gradcam_command(**kwargs):
     except KeyboardInterrupt:
         print(interrupted_message(out), file=sys.stderr)
         sys.exit(130)
-    if m: print(f"train accuracy {m['train_acc']:.2%}, test accuracy {m['test_acc']:.2%}; report: {Path(out)/RUN.report_html.name}")
+    if m: print(f"train accuracy {m.train_acc:.2%}, test accuracy {m.test_acc:.2%}; report: {Path(out)/RUN.report_html.name}")
 
 # %% ../nbs/09_cli.ipynb #f8fb59b4
 def parse_options(func, argv:list=None)->dict:

@@ -7,6 +7,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/report.html.md"""
 # %% ../nbs/08_report.ipynb #6a1e6121
 from __future__ import annotations
 import base64, html, importlib.resources, io, json
+from dataclasses import dataclass, asdict
 from typing import NamedTuple
 from .core import *
 from .interpret import *
@@ -14,8 +15,52 @@ from .gradcam import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['RUN', 'RunFile', 'run_figures', 'report_head', 'figure_md', 'report_lr', 'report_curves', 'report_mistakes',
-           'report_cams', 'report_md', 'thumbnail', 'mistake_examples', 'page_asset', 'html_table', 'report_html']
+__all__ = ['RUN', 'RunMetrics', 'RunFile', 'run_figures', 'report_head', 'figure_md', 'report_lr', 'report_curves',
+           'report_mistakes', 'report_cams', 'report_md', 'thumbnail', 'mistake_examples', 'page_asset', 'html_table',
+           'report_html']
+
+# %% ../nbs/08_report.ipynb #1b780e2f
+@dataclass
+class RunMetrics:
+    "Every number of a run, one field each: what `metrics.json` holds, what the command line (`09_cli`) writes and what both reports read."
+    train_acc:float              # after the last epoch: the running accuracy over its augmented batches, as the original reported it
+    test_acc:float               # after the last epoch: the headline
+    train_loss:float             # fastai's smoothed training loss
+    test_loss:float
+    test_acc_tta:float           # flip-TTA: each test image's probabilities averaged with its mirror's; a second number, never the headline
+    lr:float                     # lr_max of `fit_one_cycle`
+    lr_rule:str                  # the finder's rule that picked `lr`, or 'fixed'
+    lr_picks:dict                # every rule's pick ({} without the finder)
+    lr_find_iters:int            # the finder's batches (0 without it)
+    lr_find_images:int           # the images the finder's steps saw
+    epochs:int
+    bs:int
+    n_params:int
+    seed:int
+    device:str
+    numerics:str                 # e.g. 'bf16 autocast, channels-last'
+    train_seconds:float          # the fit, finder excluded
+    train_images:int             # the images this process's fit steps saw
+    resumed_after_epoch:int      # 0 for a run that was never resumed
+    world_size:int               # processes of a data-parallel run
+    fast_data:bool               # the uint8 image cache (False: fastai's DataBlock path)
+    train_size:int
+    test_size:int
+    data:str                     # the data folder
+    limit:int|None               # images a split, when the run used fewer
+    gradcam_faithfulness:dict    # `faithfulness` of the predicted classes' Grad-CAM on the test set: gradcam, random, frac, n, layer, seconds
+    cams:dict                    # `compare_cams`: per method, deletion and insertion areas, sanity, maps/s ({}: not compared)
+    history:list                 # one dict an epoch: epoch, train_loss, train_acc, test_loss, test_acc
+    versions:dict                # torch, fastai
+
+# %% ../nbs/08_report.ipynb #ce75c115
+@patch(cls_method=True)
+def load(cls:RunMetrics, fname)->RunMetrics:
+    "The metrics in `fname` (a run's `metrics.json`), or a `CifarError` naming what does not fit the schema."
+    d = json.loads(Path(fname).read_text())
+    if extra := set(d) - set(cls.__dataclass_fields__): raise CifarError(f"{fname} has keys this version does not know ({', '.join(sorted(extra))}); run again to rewrite it")
+    if missing := set(cls.__dataclass_fields__) - set(d): raise CifarError(f"{fname} lacks {', '.join(sorted(missing))}; run again to rewrite it")
+    return cls(**d)
 
 # %% ../nbs/08_report.ipynb #44642a08
 class RunFile(NamedTuple):
@@ -51,20 +96,20 @@ def run_figures(out)->list:
 # %% ../nbs/08_report.ipynb #f7283382
 def _pct(v): return f"{100*v:.2f}%"
 
-def report_head(m:dict)->str:
+def report_head(m:RunMetrics)->str:
     "The report's title, what was trained on what, and the final accuracy and loss."
     return f"""# CIFAR-10 ResNet18 with Grad-CAM: run report
 
-ResNet18 for CIFAR (BasicBlock [2,2,2,2], 3x3 stem, no max-pool; {m['n_params']:,} parameters) trained with fastai's
-`fit_one_cycle` for {m['epochs']} epochs on {m['train_size']:,} training images and tested on {m['test_size']:,} test images
-from `{m['data']}`, batch size {m['bs']}, seed {m['seed']}, on {m['device']} ({m['numerics']}). Training took {m['train_seconds']/60:.1f} minutes
-({m['train_images']/m['train_seconds']:.0f} images/s).
+ResNet18 for CIFAR (BasicBlock [2,2,2,2], 3x3 stem, no max-pool; {m.n_params:,} parameters) trained with fastai's
+`fit_one_cycle` for {m.epochs} epochs on {m.train_size:,} training images and tested on {m.test_size:,} test images
+from `{m.data}`, batch size {m.bs}, seed {m.seed}, on {m.device} ({m.numerics}). Training took {m.train_seconds/60:.1f} minutes
+({m.train_images/m.train_seconds:.0f} images/s).
 
 | | train | test |
 |---|---|---|
-| accuracy | {_pct(m['train_acc'])} | {_pct(m['test_acc'])} |
-| loss | {m['train_loss']:.4f} | {m['test_loss']:.4f} |
-| accuracy with flip-TTA | | {_pct(m['test_acc_tta'])} |
+| accuracy | {_pct(m.train_acc)} | {_pct(m.test_acc)} |
+| loss | {m.train_loss:.4f} | {m.test_loss:.4f} |
+| accuracy with flip-TTA | | {_pct(m.test_acc_tta)} |
 
 Train accuracy is the running accuracy over the last epoch's augmented batches, as the original notebook reported it; train loss is fastai's smoothed training loss. The flip-TTA accuracy averages each test image's class probabilities with its mirror image's: a second number, not the run's result.
 """
@@ -75,20 +120,20 @@ def figure_md(f:RunFile, note:str='')->str:
     return f"![{f.title}]({f.name})\n\n*{f.about}*{note}\n"
 
 # %% ../nbs/08_report.ipynb #a4770fe3
-def report_lr(m:dict)->str:
+def report_lr(m:RunMetrics)->str:
     "The LR finder's suggestions and plot, or the fixed LR."
-    if not m['lr_picks']: return f"## Learning rate\n\nThe LR was fixed at **{m['lr']:.2e}** (`--lr`), so the LR finder did not run.\n"
-    s = m['lr_picks']
+    if not m.lr_picks: return f"## Learning rate\n\nThe LR was fixed at **{m.lr:.2e}** (`--lr`), so the LR finder did not run.\n"
+    s = m.lr_picks
     return f"""## Learning rate
 
-The LR finder ({m['lr_find_iters']} batches) picked {', '.join(f'{k} {v:.2e}' for k, v in s.items())}; the run used **{m['lr_rule']} = {m['lr']:.2e}** as `lr_max` of `fit_one_cycle`.
+The LR finder ({m.lr_find_iters} batches) picked {', '.join(f'{k} {v:.2e}' for k, v in s.items())}; the run used **{m.lr_rule} = {m.lr:.2e}** as `lr_max` of `fit_one_cycle`.
 
 {figure_md(RUN.lr_find)}"""
 
 # %% ../nbs/08_report.ipynb #c2e5bd66
-def report_curves(m:dict)->str:
+def report_curves(m:RunMetrics)->str:
     "The training curves and the per-epoch history."
-    rows = '\n'.join(f"| {o['epoch']} | {o['train_loss']:.4f} | {_pct(o['train_acc'])} | {o['test_loss']:.4f} | {_pct(o['test_acc'])} |" for o in m['history'])
+    rows = '\n'.join(f"| {o['epoch']} | {o['train_loss']:.4f} | {_pct(o['train_acc'])} | {o['test_loss']:.4f} | {_pct(o['test_acc'])} |" for o in m.history)
     return f"""## Training curves
 
 {figure_md(RUN.curves)}
@@ -98,9 +143,9 @@ def report_curves(m:dict)->str:
 """
 
 # %% ../nbs/08_report.ipynb #934ca7f3
-def report_mistakes(m:dict)->str:
+def report_mistakes(m:RunMetrics)->str:
     "The misclassified images, their Grad-CAM with its faithfulness, and the confusion matrix."
-    f = m['gradcam_faithfulness']
+    f = m.gradcam_faithfulness
     return f"""## Misclassified test images
 
 {figure_md(RUN.misclassified)}
@@ -116,28 +161,28 @@ the predicted class's probability by {f['gradcam']:.3f} on average, against {f['
 {figure_md(RUN.confusion)}"""
 
 # %% ../nbs/08_report.ipynb #e9580b86
-def report_cams(m:dict)->str:
+def report_cams(m:RunMetrics)->str:
     "The CAM methods compared on this run's model: the figure, the table, and which method the numbers favour."
-    if not m.get('cams'): return ''
-    n = first(m['cams'].values())['n']
+    if not m.cams: return ''
+    n = first(m.cams.values())['n']
     return f"""## Which map to trust
 
 {figure_md(RUN.cams)}
 Each method on {n:,} test images (spread over the test set), for the predicted class: the area under the deletion curve (the class's
-probability as the most salient pixels are removed in {len(first(m['cams'].values())['deletion']) - 1} steps) and under the insertion curve
+probability as the most salient pixels are removed in {len(first(m.cams.values())['deletion']) - 1} steps) and under the insertion curve
 (as they are put back into an image of the data set's mean colour), the rank correlation between its maps and those of the same network
 with its head and `layer4` re-initialised (the sanity check), and its speed.
 
-{cams_table(m['cams'])}
+{cams_table(m.cams)}
 
-{cam_verdict(m['cams'])}
+{cam_verdict(m.cams)}
 """
 
 # %% ../nbs/08_report.ipynb #0cdd62ae
-def report_md(m:dict, summary:str)->str:
+def report_md(m:RunMetrics, summary:str)->str:
     "The Markdown report of a run from its metrics `m` and the model's `summary` table."
     files = ("Files: " + ', '.join(f"`{f.name}` ({f.about})" for k, f in RUN.items() if not f.figure and k not in ('report_md', 'checkpoint')) + ".\n"
-             f"Versions: torch {m['versions']['torch']}, fastai {m['versions']['fastai']}.\n")
+             f"Versions: torch {m.versions['torch']}, fastai {m.versions['fastai']}.\n")
     return '\n'.join([report_head(m), report_lr(m), report_curves(m), report_mistakes(m), report_cams(m), f"## Model\n\n```text\n{summary}\n```\n", files])
 
 # %% ../nbs/08_report.ipynb #ed5ee7f8
@@ -181,20 +226,20 @@ def _confusion_html(cm, vocab)->str:
     return f'<table id="confusion"><caption>true class down, predicted across</caption>{head}{rows}</table>'
 
 # %% ../nbs/08_report.ipynb #d4a85845
-def report_html(m:dict, examples:list, vocab, confusion, figures:list=None)->str:
+def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None)->str:
     "The run's report as one self-contained HTML page: the numbers, every figure of `figures` (`RunFile`s beside it; default: all of `RUN`'s), and the mistakes' explorer."
     figures = ifnone(figures, [f for f in RUN.values() if f.figure])
-    pct = lambda k: f"{100 * m[k]:.2f}%"
-    f = m['gradcam_faithfulness']
-    numbers = (f"<table class='numbers'><tr><th></th><th>train</th><th>test</th></tr><tr><th>accuracy</th><td>{pct('train_acc')}</td><td>{pct('test_acc')}</td></tr>"
-               f"<tr><th>loss</th><td>{m['train_loss']:.4f}</td><td>{m['test_loss']:.4f}</td></tr>"
-               f"<tr><th>accuracy with flip-TTA</th><td></td><td>{pct('test_acc_tta')}</td></tr></table>")
-    about = (f"<p>{m['epochs']} epochs of <code>fit_one_cycle</code>, lr_max {m['lr']:.2e} ({m['lr_rule']}), batch size {m['bs']}, on "
-             f"{m['train_size']:,} training and {m['test_size']:,} test images of <code>{html.escape(str(m['data']))}</code>, {html.escape(m['device'])} "
-             f"({html.escape(m['numerics'])}), {m['train_seconds'] / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
+    pct = lambda v: f"{100 * v:.2f}%"
+    f = m.gradcam_faithfulness
+    numbers = (f"<table class='numbers'><tr><th></th><th>train</th><th>test</th></tr><tr><th>accuracy</th><td>{pct(m.train_acc)}</td><td>{pct(m.test_acc)}</td></tr>"
+               f"<tr><th>loss</th><td>{m.train_loss:.4f}</td><td>{m.test_loss:.4f}</td></tr>"
+               f"<tr><th>accuracy with flip-TTA</th><td></td><td>{pct(m.test_acc_tta)}</td></tr></table>")
+    about = (f"<p>{m.epochs} epochs of <code>fit_one_cycle</code>, lr_max {m.lr:.2e} ({m.lr_rule}), batch size {m.bs}, on "
+             f"{m.train_size:,} training and {m.test_size:,} test images of <code>{html.escape(str(m.data))}</code>, {html.escape(m.device)} "
+             f"({html.escape(m.numerics)}), {m.train_seconds / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
              f"salient pixels lowers the predicted class's probability by {f['gradcam']:.3f}, against {f['random']:.3f} for random maps.</p>")
     figs = ''.join(f'<figure><img src="{o.name}" alt="{html.escape(o.title)}"><figcaption>{html.escape(o.about)}</figcaption></figure>' for o in figures)
-    cams = m.get('cams') or {}
+    cams = m.cams
     trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(cams))}<p>{html.escape(cam_verdict(cams))}</p>" if cams else ''
     options = ''.join(f'<option>{html.escape(v)}</option>' for v in vocab)
     data = json.dumps(dict(classes=list(vocab), mistakes=examples)).replace('</', '<\\/')   # nothing in the data can close the script
