@@ -9,9 +9,9 @@ decay 5e-4), `OneCycleLR` with max LR `--plain-lr`, torchvision's reflect-padded
 
 ours: what `cifar-gradcam --epochs E --bs B` does (the uint8 fast path, `cifar_learner`, the LR finder over one epoch of batches,
 its `bottom` pick as `lr_max` of `fit_one_cycle`: `find_lr`'s defaults), and each variant of it named in `--variants`, joined
-with `+` to combine changes (e.g. `ls+nocutout`): another rule of the same sweep (`valley`, `slide`, `steep`, `minimum`: any of
-`LR_RULES`), `finder40` / `finder100` (a sweep of that many batches), `ls` (label smoothing 0.1), `nocutout` (no per-image
-cutout), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4, instead of Adam), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and
+with `+` to combine changes (e.g. `ls+bs64`): another rule of the same sweep (`valley`, `slide`, `steep`, `minimum`: any of
+`LR_RULES`), `finder40` / `finder100` (a sweep of that many batches), `ls` (label smoothing 0.1), `cutout` (the original's
+per-image 8x8 cutout on half the images; the default has none), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4, instead of Adam), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and
 wd 5e-4, as the plain loop), `bs64` (batches of 64), `fixed` (no finder: lr_max `--fixed-lr`). Measured after training, beside
 the plain test accuracy and never instead of it: the flip-TTA accuracy (mean of an image's and its mirror's probabilities) and
 the accuracy of exponential moving averages of the weights (decays 0.9, 0.97 and 0.99; `--no-ema` leaves them out of a timed run).
@@ -95,7 +95,7 @@ def ours(a, dev, seed, variant):
     ch = set(variant.split('+')) - {'defaults'}
     set_seed(seed, reproducible=True)
     bs = 64 if 'bs64' in ch else a.bs
-    dls = fast_cifar_dls(a.path, bs=bs, seed=seed, device=dev, limit=a.limit, **(dict(erase=0.) if 'nocutout' in ch else {}))
+    dls = fast_cifar_dls(a.path, bs=bs, seed=seed, device=dev, limit=a.limit, **(dict(erase=0.5) if 'cutout' in ch else {}))
     opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else {}
     if 'nesterov' in ch: opt = dict(opt_func=partial(OptimWrapper, opt=torch.optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4))
     ema = WeightEMA(() if a.no_ema else (0.9, 0.97, 0.99))

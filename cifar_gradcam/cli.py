@@ -129,7 +129,7 @@ def save_model(learn:Learner, out, layer:str='layer4')->Path:
     return save_json(model_card(learn, layer), Path(out)/RUN.card.name)
 
 # %% ../nbs/09_cli.ipynb #6fba9ed7
-def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, cams=None, cam_images:int=256)->dict:
+def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, methods=None, cam_images:int=256)->dict:
     "Write the curves, the model and the interpretation's figures into `learn.path`; Grad-CAM's faithfulness, the explorer's examples, the CAM methods compared."
     out, layer = learn.path, cfg.layer
     title = f"ResNet18 on {len(learn.dls.train_ds):,} CIFAR-10 images, {cfg.epochs} epochs, lr_max {cfg.lr:.2e}"
@@ -137,13 +137,13 @@ def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, cams=None, cam_images:
     save_model(learn, out, layer)
     export_learner(learn, out/RUN.learner.name)
     interp = cifar_interp(learn)
-    cams = ifnone(cams, GRADIENT_CAMS)
+    methods = ifnone(methods, GRADIENT_CAMS)
     for f, fig in [(RUN.confusion, plot_confusion(interp)), (RUN.misclassified, plot_misclassified(interp, k)),
-                   (RUN.gradcam, plot_gradcam_misclassified(interp, layer)), (RUN.cams, plot_cam_methods(interp, layer, cams))]: save_fig(fig, out/f.name)
+                   (RUN.gradcam, plot_gradcam_misclassified(interp, layer)), (RUN.cams, plot_cam_methods(interp, layer, methods))]: save_fig(fig, out/f.name)
     pred_maps, faithful = interp_cams(interp, layer)
     wrong = misclassified(interp)
     true_maps = grad_cam(learn.model, interp_batch(interp, wrong), layer, interp.targs[wrong]) if len(wrong) else pred_maps[:0]
-    return dict(faithfulness=faithful, methods=compare_cams(interp, layer, cams, n=cam_images), test_acc_tta=flip_tta(interp),
+    return dict(faithfulness=faithful, cam_scores=compare_cams(interp, layer, methods, n=cam_images), test_acc_tta=flip_tta(interp),
                 explorer=dict(examples=mistake_examples(interp, pred_maps, true_maps), vocab=list(interp.vocab), confusion=interp.confusion_matrix()))
 
 # %% ../nbs/09_cli.ipynb #9d68a838
@@ -158,7 +158,7 @@ def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict,
                 train_seconds=train_seconds, train_images=(cfg.epochs - start) * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
                 world_size=world, fast_data=not datablock, numerics=numerics(learn),
                 train_size=len(dls.train_ds), test_size=len(dls.valid_ds), data=str(dls.path), limit=cfg.limit,
-                gradcam_faithfulness=found['faithfulness'], cams=found['methods'], history=h,
+                gradcam_faithfulness=found['faithfulness'], cam_scores=found['cam_scores'], history=h,
                 versions=dict(torch=torch.__version__, fastai=fastai.__version__))
 
 # %% ../nbs/09_cli.ipynb #3e306bf5

@@ -151,8 +151,8 @@ class Cutout(RandTransform):
         return TensorImage(torch.where(mask[:, None], torch.randn_like(x), x))
 
 # %% ../nbs/01_data.ipynb #70776041
-def cifar_augment(pad:int=4, flip:float=0.5, erase:float=0.5, erase_size:int=8, size:int=32, stats=cifar_stats)->list:
-    "Batch transforms, each image drawn on its own: pad-`pad` random crop, horizontal flip with probability `flip`, an `erase_size` square cutout with probability `erase`, CIFAR normalisation."
+def cifar_augment(pad:int=4, flip:float=0.5, erase:float=0., erase_size:int=8, size:int=32, stats=cifar_stats)->list:
+    "Batch transforms, each image drawn on its own: pad-`pad` random crop, horizontal flip with probability `flip`, an `erase_size` square cutout with probability `erase` (off by default: it lost every short run measured in `04_train`), CIFAR normalisation."
     return [PadCrop(pad), BatchFlip(flip), Normalize.from_stats(*stats), Cutout(p=erase, size=min(erase_size, size))]
 
 # %% ../nbs/01_data.ipynb #0d375ecb

@@ -233,15 +233,15 @@ def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer
         return fig
     pred, true = interp.decoded[idxs], interp.targs[idxs]
     x = interp_batch(interp, idxs)
-    cams = grad_cam(interp.learn.model, torch.cat([x, x]), layer, torch.cat([pred, true]))
+    maps = grad_cam(interp.learn.model, torch.cat([x, x]), layer, torch.cat([pred, true]))
     n, vocab = len(idxs), interp.vocab
     fig, axs = plt.subplots(n, 3, figsize=(8, 2.9*n + 0.4), squeeze=False, layout='constrained')
     for r, i in enumerate(idxs.tolist()):
         img = interp_image(interp, i)
         p, t = pred[r].item(), true[r].item()
         axs[r, 0].imshow(img); axs[r, 0].set_axis_off(); axs[r, 0].set_title(f"image (true: {vocab[t]})", fontsize=10)
-        show_cam(img, cams[r], axs[r, 1], title=f"predicted: {vocab[p]} ({interp.preds[i, p]:.2f})", fontsize=10, color='firebrick')
-        show_cam(img, cams[n + r], axs[r, 2], title=f"true: {vocab[t]} ({interp.preds[i, t]:.2f})", fontsize=10, color='darkgreen')
+        show_cam(img, maps[r], axs[r, 1], title=f"predicted: {vocab[p]} ({interp.preds[i, p]:.2f})", fontsize=10, color='firebrick')
+        show_cam(img, maps[n + r], axs[r, 2], title=f"true: {vocab[t]} ({interp.preds[i, t]:.2f})", fontsize=10, color='darkgreen')
     fig.suptitle(f"Grad-CAM on {find_layer(interp.learn.model, layer)[0]}: where the model saw\nthe predicted class (middle) and the true class (right)", fontsize=11)
     return fig
 

@@ -49,7 +49,7 @@ class RunMetrics:
     data:str                     # the data folder
     limit:int|None               # images a split, when the run used fewer
     gradcam_faithfulness:dict    # `faithfulness` of the predicted classes' Grad-CAM on the test set: gradcam, random, frac, n, layer, seconds
-    cams:dict                    # `compare_cams`: per method, deletion and insertion areas, sanity, maps/s ({}: not compared)
+    cam_scores:dict              # `compare_cams`: per method, deletion and insertion areas, sanity, maps/s ({}: not compared)
     history:list                 # one dict an epoch: epoch, train_loss, train_acc, test_loss, test_acc
     versions:dict                # torch, fastai
 
@@ -163,19 +163,19 @@ the predicted class's probability by {f['gradcam']:.3f} on average, against {f['
 # %% ../nbs/08_report.ipynb #e9580b86
 def report_cams(m:RunMetrics)->str:
     "The CAM methods compared on this run's model: the figure, the table, and which method the numbers favour."
-    if not m.cams: return ''
-    n = first(m.cams.values())['n']
+    if not m.cam_scores: return ''
+    n = first(m.cam_scores.values())['n']
     return f"""## Which map to trust
 
 {figure_md(RUN.cams)}
 Each method on {n:,} test images (spread over the test set), for the predicted class: the area under the deletion curve (the class's
-probability as the most salient pixels are removed in {len(first(m.cams.values())['deletion']) - 1} steps) and under the insertion curve
+probability as the most salient pixels are removed in {len(first(m.cam_scores.values())['deletion']) - 1} steps) and under the insertion curve
 (as they are put back into an image of the data set's mean colour), the rank correlation between its maps and those of the same network
 with its head and `layer4` re-initialised (the sanity check), and its speed.
 
-{cams_table(m.cams)}
+{cams_table(m.cam_scores)}
 
-{cam_verdict(m.cams)}
+{cam_verdict(m.cam_scores)}
 """
 
 # %% ../nbs/08_report.ipynb #0cdd62ae
@@ -239,8 +239,7 @@ def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None
              f"({html.escape(m.numerics)}), {m.train_seconds / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
              f"salient pixels lowers the predicted class's probability by {f['gradcam']:.3f}, against {f['random']:.3f} for random maps.</p>")
     figs = ''.join(f'<figure><img src="{o.name}" alt="{html.escape(o.title)}"><figcaption>{html.escape(o.about)}</figcaption></figure>' for o in figures)
-    cams = m.cams
-    trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(cams))}<p>{html.escape(cam_verdict(cams))}</p>" if cams else ''
+    trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(m.cam_scores))}<p>{html.escape(cam_verdict(m.cam_scores))}</p>" if m.cam_scores else ''
     options = ''.join(f'<option>{html.escape(v)}</option>' for v in vocab)
     data = json.dumps(dict(classes=list(vocab), mistakes=examples)).replace('</', '<\\/')   # nothing in the data can close the script
     return f"""<!doctype html>

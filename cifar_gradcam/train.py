@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #e6d3298c
 from __future__ import annotations
-import os, sys, tempfile, time, warnings
+import inspect, os, sys, tempfile, time, warnings
 from contextlib import contextmanager, nullcontext
 import torch.distributed as dist
 from . import __version__
@@ -171,7 +171,8 @@ def mini_learner(test_limit:int=200, epochs:int=10, lr:float=2e-3, path=None, ca
     dls = cifar_dls(mini_path(), bs=50 if small else 128, limit=test_limit if small else None, num_workers=0)
     learn = cifar_learner(dls, tiny_resnet_cifar() if small else None, path=ifnone(path, tempfile.mkdtemp()))
     epochs = 1 if small else epochs
-    fname = default_cache_dir()/f"mini-learner-{__version__}-{'tiny' if small else 'resnet18'}-{len(dls.train_ds)}-{epochs}-{lr:g}.pth"
+    erase = inspect.signature(cifar_augment).parameters['erase'].default   # the recipe's cutout: another default, another model
+    fname = default_cache_dir()/f"mini-learner-{__version__}-{'tiny' if small else 'resnet18'}-{len(dls.train_ds)}-{epochs}-{lr:g}-erase{erase:g}.pth"
     if cache and fname.exists():
         try: learn.model.load_state_dict(torch.load(fname, map_location='cpu', weights_only=True)); return learn   # made on a GPU or not
         except Exception as e: warnings.warn(f"the cached example model {fname} cannot be read ({type(e).__name__}); training it again")
