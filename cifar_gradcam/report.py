@@ -16,8 +16,8 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['RUN', 'RunMetrics', 'RunFile', 'run_figures', 'report_head', 'figure_md', 'report_lr', 'report_curves',
-           'report_mistakes', 'report_cams', 'report_cam_history', 'report_md', 'thumbnail', 'mistake_examples',
-           'page_asset', 'html_table', 'report_html']
+           'report_mistakes', 'report_cams', 'report_md', 'thumbnail', 'mistake_examples', 'page_asset', 'html_table',
+           'report_html']
 
 # %% ../nbs/08_report.ipynb #1b780e2f
 @dataclass
@@ -50,7 +50,6 @@ class RunMetrics:
     limit:int|None               # images a split, when the run used fewer
     gradcam_faithfulness:dict    # `faithfulness` of the predicted classes' Grad-CAM on the test set: gradcam, random, frac, n, layer, seconds
     cam_scores:dict              # `compare_cams`: per method, deletion and insertion areas, sanity, maps/s ({}: not compared)
-    cam_history:dict             # `cam_history_numbers`: per epoch, the fixed images' accuracy (`right` of `images`) and deletion score ({}: not recorded)
     history:list                 # one dict an epoch: epoch, train_loss, train_acc, test_loss, test_acc
     versions:dict                # torch, fastai
 
@@ -81,9 +80,6 @@ RUN = AttrDict(
     gradcam=RunFile('gradcam.png', 'Grad-CAM of misclassified images', "For each of the highest-loss mistakes: the image, the Grad-CAM map of the predicted class, "
                     "and the map of the true class (red is where the layer saw most evidence for that class).", 'plot_gradcam_misclassified'),
     cams=RunFile('cams.png', 'The CAM methods on the highest-loss mistakes', "The highest-loss mistakes, one row an image: the predicted class's map by each method.", 'plot_cam_methods'),
-    cam_history=RunFile('cam_history.png', 'Where the model looks as it learns', "Fixed test images, one row each, after every epoch, one column each: "
-                        "the predicted class's Grad-CAM, titled with the prediction and right (✓) or wrong (✗); above, the test accuracy and the maps' deletion score per epoch.", 'plot_cam_history'),
-    cam_history_data=RunFile('cam_history.pt', 'Grad-CAM history', "the history's images, predictions and maps after every epoch, for `load_cam_history`", 'CamHistory'),
     report_html=RunFile('report.html', 'Report (one page)', "the run's report as one page, with an explorer of every mistake", 'report_html'),
     report_md=RunFile('report.md', 'Report (Markdown)', "the run's report in Markdown, with the history and the model's summary", 'report_md'),
     metrics=RunFile('metrics.json', 'Metrics', "every number of the run", 'run_metrics'),
@@ -182,26 +178,12 @@ with its head and `layer4` re-initialised (the sanity check), and its speed.
 {cam_verdict(m.cam_scores)}
 """
 
-# %% ../nbs/08_report.ipynb #7023f993
-def report_cam_history(m:RunMetrics)->str:
-    "Where the model looked as it learnt: the figure of `CamHistory` and its numbers per epoch, or nothing if the run did not record them."
-    if not m.cam_history: return ''
-    h = m.cam_history
-    rows = '\n'.join(f"| {o['epoch']} | {_pct(o['test_acc'])} | {o['right']} of {h['images']} | {o['deletion']:.3f} |" for o in h['epochs'])
-    return f"""## Where the model looks as it learns
-
-{figure_md(RUN.cam_history, f" Layer: `{h['layer']}`; recording the maps took {h['seconds']:.1f} s in all.")}
-| epoch | test accuracy | these images right | deletion score of their maps |
-|---|---|---|---|
-{rows}
-"""
-
 # %% ../nbs/08_report.ipynb #0cdd62ae
 def report_md(m:RunMetrics, summary:str)->str:
     "The Markdown report of a run from its metrics `m` and the model's `summary` table."
     files = ("Files: " + ', '.join(f"`{f.name}` ({f.about})" for k, f in RUN.items() if not f.figure and k not in ('report_md', 'checkpoint')) + ".\n"
              f"Versions: torch {m.versions['torch']}, fastai {m.versions['fastai']}.\n")
-    return '\n'.join([report_head(m), report_lr(m), report_curves(m), report_mistakes(m), report_cams(m), report_cam_history(m), f"## Model\n\n```text\n{summary}\n```\n", files])
+    return '\n'.join([report_head(m), report_lr(m), report_curves(m), report_mistakes(m), report_cams(m), f"## Model\n\n```text\n{summary}\n```\n", files])
 
 # %% ../nbs/08_report.ipynb #ed5ee7f8
 def thumbnail(img:PILImage, quality:int=90)->str:
