@@ -46,9 +46,9 @@ def parse_cams(cams:str)->list:
 
 # %% ../nbs/09_cli.ipynb #bebede93
 def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, lr_rule:str='bottom',
-                  seed:int=42, workers:int|None=None, find_lr:bool=True):
+                  seed:int=42, workers:int|None=None, find_lr:bool=True, history_images:int=0):
     "Raise a `CifarError` for an option no run could use (the LR finder's options only if it will run)."
-    for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 1), ('--limit', limit, 1), ('--seed', seed, 0), ('--workers', workers, 0)]:
+    for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 1), ('--limit', limit, 1), ('--seed', seed, 0), ('--workers', workers, 0), ('--history-images', history_images, 0)]:
         if v is not None and v < lo: raise CifarError(f"{name} must be at least {lo}, not {v}")
     if find_lr: check_lr_find(lr_find_iters, lr_rule)
     if Path(out).exists() and not Path(out).is_dir(): raise CifarError(f"--out {out} is a file; pass a folder for the run's outputs")
@@ -77,13 +77,17 @@ class RunSettings:
     layer:str='layer4'
     lr_rule:str='bottom'
     lr_find_iters:int=None   # None: `sweep_len` of the data, filled in when the finder runs
+    history_images:int=2     # test images a class whose Grad-CAM `CamHistory` records after every epoch (0: none)
     lr_picks:dict=field(default_factory=dict)   # every rule's pick, once the finder has run
 
 # %% ../nbs/09_cli.ipynb #f1a32df7
 def new_run(s:RunSettings, out, workers:int=None)->RunSettings:
     "`s` with every option checked and the data folder found (downloaded when `s.path` is None), before anything is written to `out`."
-    check_options(s.epochs, s.bs, s.limit, out, s.lr_find_iters, s.lr_rule, s.seed, workers, find_lr=s.lr is None)
+    check_options(s.epochs, s.bs, s.limit, out, s.lr_find_iters, s.lr_rule, s.seed, workers, s.lr is None, s.history_images)
     find_layer(resnet18_cifar(), s.layer)   # an unknown layer fails now, not after training
+    if s.limit and s.limit < s.bs:   # one batch an epoch rather than none (fastai drops the last partial batch)
+        print(f"note: --limit {s.limit} is less than --bs {s.bs}: training in batches of {s.limit}")
+        s = replace(s, bs=s.limit)
     return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path)))
 
 # %% ../nbs/09_cli.ipynb #3bc7238c
@@ -101,16 +105,20 @@ def run_dls(cfg:RunSettings, datablock:bool=False, workers:int=None, device=None
     "The run's `DataLoaders` on `device`, seeded: the fast path, or fastai's `DataBlock` path with `workers` loader processes if `datablock`."
     set_seed(cfg.seed, reproducible=reproducible)   # reproducible: deterministic cuDNN, and no `cudnn.benchmark`, for the whole process
     kw = dict(bs=cfg.bs, limit=cfg.limit, seed=cfg.seed, device=device)
-    return cifar_dls(cfg.path, num_workers=workers, **kw) if datablock else fast_cifar_dls(cfg.path, **kw)
+    dls = cifar_dls(cfg.path, num_workers=workers, **kw) if datablock else fast_cifar_dls(cfg.path, **kw)
+    if not len(dls.train): raise CifarError(f"--bs {cfg.bs} is more than the {len(dls.train_ds)} training images; pass a smaller --bs")
+    return dls
 
 # %% ../nbs/09_cli.ipynb #684e3796
 def run_fit(learn:Learner, cfg:RunSettings, state:dict=None, show_progress:bool=None)->float:
-    "Find the LR if `cfg` has none (saving `lr_find.png`), then fit with checkpoints into `learn.path`; the seconds of the fit."
+    "Find the LR if `cfg` has none (saving `lr_find.png`), then fit with checkpoints (and a `CamHistory`) into `learn.path`; the seconds of the fit."
     out = learn.path
     if cfg.lr is None:
         cfg.lr_find_iters = ifnone(cfg.lr_find_iters, sweep_len(learn.dls))
         cfg.lr, cfg.lr_picks, fig = find_lr(learn, cfg.lr_find_iters, cfg.lr_rule, show_progress)
         save_fig(fig, out/RUN.lr_find.name)
+    if cfg.history_images and not rank_distrib():   # the maps forming, epoch by epoch (rank 0 of a data-parallel run)
+        learn.add_cb(CamHistory(cfg.history_images, cfg.layer, out/RUN.cam_history_data.name, state['epochs_done'] if state else 0))
     with data_parallel(learn): secs = fit_with_checkpoints(learn, cfg.epochs, cfg.lr, out/RUN.checkpoint.name, asdict(cfg), state, show_progress)
     end_data_parallel()
     return secs
@@ -130,7 +138,7 @@ def save_model(learn:Learner, out, layer:str='layer4')->Path:
 
 # %% ../nbs/09_cli.ipynb #6fba9ed7
 def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, methods=None, cam_images:int=256)->dict:
-    "Write the curves, the model and the interpretation's figures into `learn.path`; Grad-CAM's faithfulness, the explorer's examples, the CAM methods compared."
+    "Write the curves, the model and the interpretation's figures into `learn.path`; Grad-CAM's faithfulness, what the page's explorer and slider show, the CAM methods compared."
     out, layer = learn.path, cfg.layer
     title = f"ResNet18 on {len(learn.dls.train_ds):,} CIFAR-10 images, {cfg.epochs} epochs, lr_max {cfg.lr:.2e}"
     save_fig(plot_curves(learn.recorder, title), out/RUN.curves.name)
@@ -140,11 +148,13 @@ def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, methods=None, cam_imag
     methods = ifnone(methods, GRADIENT_CAMS)
     for f, fig in [(RUN.confusion, plot_confusion(interp)), (RUN.misclassified, plot_misclassified(interp, k)),
                    (RUN.gradcam, plot_gradcam_misclassified(interp, layer)), (RUN.cams, plot_cam_methods(interp, layer, methods))]: save_fig(fig, out/f.name)
+    hist = learn.cam_history.as_dict() if hasattr(learn, 'cam_history') else None
+    if hist: save_fig(plot_cam_history(hist, learn.dls.vocab), out/RUN.cam_history.name)
     pred_maps, faithful = interp_cams(interp, layer)
     wrong = misclassified(interp)
     true_maps = grad_cam(learn.model, interp_batch(interp, wrong), layer, interp.targs[wrong]) if len(wrong) else pred_maps[:0]
     return dict(faithfulness=faithful, cam_scores=compare_cams(interp, layer, methods, n=cam_images), test_acc_tta=flip_tta(interp),
-                explorer=dict(examples=mistake_examples(interp, pred_maps, true_maps), vocab=list(interp.vocab), confusion=interp.confusion_matrix()))
+                explorer=dict(examples=mistake_examples(interp, pred_maps, true_maps), vocab=list(interp.vocab), confusion=interp.confusion_matrix(), history=hist))
 
 # %% ../nbs/09_cli.ipynb #9d68a838
 def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict, world:int=1, state:dict=None, datablock:bool=False)->RunMetrics:
@@ -158,7 +168,8 @@ def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict,
                 train_seconds=train_seconds, train_images=(cfg.epochs - start) * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
                 world_size=world, fast_data=not datablock, numerics=numerics(learn),
                 train_size=len(dls.train_ds), test_size=len(dls.valid_ds), data=str(dls.path), limit=cfg.limit,
-                gradcam_faithfulness=found['faithfulness'], cam_scores=found['cam_scores'], history=h,
+                gradcam_faithfulness=found['faithfulness'], cam_scores=found['cam_scores'],
+                cam_history=cam_history_numbers(found['explorer']['history']) if found['explorer']['history'] else {}, history=h,
                 versions=dict(torch=torch.__version__, fastai=fastai.__version__))
 
 # %% ../nbs/09_cli.ipynb #3e306bf5
@@ -166,30 +177,31 @@ def write_reports(m:RunMetrics, learn:Learner, explorer:dict)->tuple:
     "`report.md` and `report.html` of the run in `learn.path`."
     out = learn.path
     return (save_text(report_md(m, model_summary(learn.model)), out/RUN.report_md.name),
-            save_text(report_html(m, explorer['examples'], explorer['vocab'], explorer['confusion'], run_figures(out)), out/RUN.report_html.name))
+            save_text(report_html(m, explorer['examples'], explorer['vocab'], explorer['confusion'], run_figures(out), explorer['history']), out/RUN.report_html.name))
 
 # %% ../nbs/09_cli.ipynb #d4d84f7e
-def run_pipeline(path:str=None,                               # CIFAR-10 folder in fastai's layout (train/<class>/*.png, test/<class>/*.png); omitted: download the real data
-                 epochs:int=RunSettings.epochs,               # epochs of fit_one_cycle
-                 bs:int=RunSettings.bs,                       # batch size
-                 lr:str='auto',                               # lr_max: 'auto' runs the LR finder, a number (e.g. 0.01) skips it
-                 limit:int=RunSettings.limit,                 # use at most this many images of each split, class-balanced (quick runs)
-                 seed:int=RunSettings.seed,                   # random seed
-                 out:str='runs/cifar10',                      # folder for the report, figures, metrics, checkpoint and model
-                 lr_find_iters:int=RunSettings.lr_find_iters, # batches the LR finder runs (default: one epoch of the training set, 40 to 100; at least 25)
-                 lr_rule:str=RunSettings.lr_rule,             # the LR finder's rule that picks lr_max: bottom (ours), or fastai's valley, slide, steep or minimum
-                 layer:str=RunSettings.layer,                 # Grad-CAM layer, a dotted name such as layer4, layer4.1 or layer3.1.conv2
-                 workers:int=None,                            # data-loading processes of the --datablock path (default: fastai's)
-                 k:int=20,                                    # how many of the highest-loss mistakes the report's grid shows
-                 cams:str=','.join(GRADIENT_CAMS),            # CAM methods the report compares, comma-separated (scorecam too: one forward pass per channel and image)
-                 cam_images:int=256,                          # test images the CAM methods are compared on
-                 force:bool=False,                            # replace a previous run in --out
-                 resume:bool=False,                           # continue the run in --out from its last checkpoint, with that run's settings
-                 datablock:bool=False,                        # train from fastai's per-image DataBlock pipeline instead of the uint8 image cache
-                 fp32:bool=False,                             # train in float32, default memory order, even where mixed precision is available
-                 compile:bool=False,                          # run the model's forward through torch.compile while training (slow start; pays on a GPU)
-                 reproducible:bool=False,                     # deterministic cuDNN kernels and no cudnn.benchmark (slower on a GPU; a CPU run is reproducible without it)
-                 show_progress:bool=None,                     # progress bars (default: in a terminal or notebook), else one line an epoch
+def run_pipeline(path:str=None,                                 # CIFAR-10 folder in fastai's layout (train/<class>/*.png, test/<class>/*.png); omitted: download the real data
+                 epochs:int=RunSettings.epochs,                 # epochs of fit_one_cycle
+                 bs:int=RunSettings.bs,                         # batch size
+                 lr:str='auto',                                 # lr_max: 'auto' runs the LR finder, a number (e.g. 0.01) skips it
+                 limit:int=RunSettings.limit,                   # use at most this many images of each split, class-balanced (quick runs)
+                 seed:int=RunSettings.seed,                     # random seed
+                 out:str='runs/cifar10',                        # folder for the report, figures, metrics, checkpoint and model
+                 lr_find_iters:int=RunSettings.lr_find_iters,   # batches the LR finder runs (default: one epoch of the training set, 40 to 100; at least 25)
+                 lr_rule:str=RunSettings.lr_rule,               # the LR finder's rule that picks lr_max: bottom (ours), or fastai's valley, slide, steep or minimum
+                 layer:str=RunSettings.layer,                   # Grad-CAM layer, a dotted name such as layer4, layer4.1 or layer3.1.conv2
+                 history_images:int=RunSettings.history_images, # test images a class whose Grad-CAM is recorded after every epoch (0: none)
+                 workers:int=None,                              # data-loading processes of the --datablock path (default: fastai's)
+                 k:int=20,                                      # how many of the highest-loss mistakes the report's grid shows
+                 cams:str=','.join(GRADIENT_CAMS),              # CAM methods the report compares, comma-separated (scorecam too: one forward pass per channel and image)
+                 cam_images:int=256,                            # test images the CAM methods are compared on
+                 force:bool=False,                              # replace a previous run in --out
+                 resume:bool=False,                             # continue the run in --out from its last checkpoint, with that run's settings
+                 datablock:bool=False,                          # train from fastai's per-image DataBlock pipeline instead of the uint8 image cache
+                 fp32:bool=False,                               # train in float32, default memory order, even where mixed precision is available
+                 compile:bool=False,                            # run the model's forward through torch.compile while training (slow start; pays on a GPU)
+                 reproducible:bool=False,                       # deterministic cuDNN kernels and no cudnn.benchmark (slower on a GPU; a CPU run is reproducible without it)
+                 show_progress:bool=None,                       # progress bars (default: in a terminal or notebook), else one line an epoch
                 )->RunMetrics|None:
     "Train, interpret and explain a CIFAR ResNet18; write the figures, `metrics.json`, the model and the reports into `out`."
     device, world, rank, methods = rank_device(), max(num_distrib(), 1), rank_distrib(), parse_cams(cams)
@@ -197,7 +209,7 @@ def run_pipeline(path:str=None,                               # CIFAR-10 folder 
     if resume and force: raise CifarError("--resume continues the run in --out and --force replaces it: pass one of them")
     if world > 1 and parse_lr(lr) is None and not resume: raise CifarError("a data-parallel run needs a fixed --lr (find one with the LR finder in a single process)")
     if world > 1 and compile: raise CifarError("--compile is not supported in data-parallel runs yet; leave it out under torchrun")
-    cfg, state = resumed_run(out) if resume else (new_run(RunSettings(path, epochs, bs, parse_lr(lr), limit, seed, layer, lr_rule, lr_find_iters), out, workers), None)
+    cfg, state = resumed_run(out) if resume else (new_run(RunSettings(path, epochs, bs, parse_lr(lr), limit, seed, layer, lr_rule, lr_find_iters, history_images), out, workers), None)
     dls = run_dls(cfg, datablock, workers, device, reproducible)
     out = Path(out) if resume or rank else prepare_out(out, force)
     learn = cifar_learner(dls, path=out, mixed_precision=not fp32, compile=compile)

@@ -16,8 +16,8 @@ from fastai.vision.all import *
 
 # %% auto #0
 __all__ = ['RUN', 'RunMetrics', 'RunFile', 'run_figures', 'report_head', 'figure_md', 'report_lr', 'report_curves',
-           'report_mistakes', 'report_cams', 'report_md', 'thumbnail', 'mistake_examples', 'page_asset', 'html_table',
-           'report_html']
+           'report_mistakes', 'report_cams', 'report_cam_history', 'report_md', 'thumbnail', 'mistake_examples',
+           'page_asset', 'html_table', 'history_examples', 'report_html']
 
 # %% ../nbs/08_report.ipynb #1b780e2f
 @dataclass
@@ -50,6 +50,7 @@ class RunMetrics:
     limit:int|None               # images a split, when the run used fewer
     gradcam_faithfulness:dict    # `faithfulness` of the predicted classes' Grad-CAM on the test set: gradcam, random, frac, n, layer, seconds
     cam_scores:dict              # `compare_cams`: per method, deletion and insertion areas, sanity, maps/s ({}: not compared)
+    cam_history:dict             # `cam_history_numbers`: per epoch, the fixed images' accuracy (`right` of `images`) and deletion score ({}: not recorded)
     history:list                 # one dict an epoch: epoch, train_loss, train_acc, test_loss, test_acc
     versions:dict                # torch, fastai
 
@@ -80,6 +81,9 @@ RUN = AttrDict(
     gradcam=RunFile('gradcam.png', 'Grad-CAM of misclassified images', "For each of the highest-loss mistakes: the image, the Grad-CAM map of the predicted class, "
                     "and the map of the true class (red is where the layer saw most evidence for that class).", 'plot_gradcam_misclassified'),
     cams=RunFile('cams.png', 'The CAM methods on the highest-loss mistakes', "The highest-loss mistakes, one row an image: the predicted class's map by each method.", 'plot_cam_methods'),
+    cam_history=RunFile('cam_history.png', 'Where the model looks as it learns', "Fixed test images, one row each, after every epoch, one column each: "
+                        "the predicted class's Grad-CAM, titled with the prediction and right (✓) or wrong (✗); above, the test accuracy and the maps' deletion score per epoch.", 'plot_cam_history'),
+    cam_history_data=RunFile('cam_history.pt', 'Grad-CAM history', "the history's images, predictions and maps after every epoch, for `load_cam_history`", 'CamHistory'),
     report_html=RunFile('report.html', 'Report (one page)', "the run's report as one page, with an explorer of every mistake", 'report_html'),
     report_md=RunFile('report.md', 'Report (Markdown)', "the run's report in Markdown, with the history and the model's summary", 'report_md'),
     metrics=RunFile('metrics.json', 'Metrics', "every number of the run", 'run_metrics'),
@@ -178,12 +182,26 @@ with its head and `layer4` re-initialised (the sanity check), and its speed.
 {cam_verdict(m.cam_scores)}
 """
 
+# %% ../nbs/08_report.ipynb #7023f993
+def report_cam_history(m:RunMetrics)->str:
+    "Where the model looked as it learnt: the figure of `CamHistory` and its numbers per epoch, or nothing if the run did not record them."
+    if not m.cam_history: return ''
+    h = m.cam_history
+    rows = '\n'.join(f"| {o['epoch']} | {_pct(o['test_acc'])} | {o['right']} of {h['images']} | {o['deletion']:.3f} |" for o in h['epochs'])
+    return f"""## Where the model looks as it learns
+
+{figure_md(RUN.cam_history, f" Layer: `{h['layer']}`; recording the maps took {h['seconds']:.1f} s in all.")}
+| epoch | test accuracy | these images right | deletion score of their maps |
+|---|---|---|---|
+{rows}
+"""
+
 # %% ../nbs/08_report.ipynb #0cdd62ae
 def report_md(m:RunMetrics, summary:str)->str:
     "The Markdown report of a run from its metrics `m` and the model's `summary` table."
     files = ("Files: " + ', '.join(f"`{f.name}` ({f.about})" for k, f in RUN.items() if not f.figure and k not in ('report_md', 'checkpoint')) + ".\n"
              f"Versions: torch {m.versions['torch']}, fastai {m.versions['fastai']}.\n")
-    return '\n'.join([report_head(m), report_lr(m), report_curves(m), report_mistakes(m), report_cams(m), f"## Model\n\n```text\n{summary}\n```\n", files])
+    return '\n'.join([report_head(m), report_lr(m), report_curves(m), report_mistakes(m), report_cams(m), report_cam_history(m), f"## Model\n\n```text\n{summary}\n```\n", files])
 
 # %% ../nbs/08_report.ipynb #ed5ee7f8
 def thumbnail(img:PILImage, quality:int=90)->str:
@@ -193,13 +211,14 @@ def thumbnail(img:PILImage, quality:int=90)->str:
     return 'data:image/webp;base64,' + base64.b64encode(buf.getvalue()).decode()
 
 # %% ../nbs/08_report.ipynb #e4c16072
+def _r2(maps:Tensor)->list: return [[round(v, 2) for v in row] for row in maps.tolist()]   # a map's numbers, as the page carries them
+
 def mistake_examples(interp:ClassificationInterpretation, pred_maps:Tensor, true_maps:Tensor, idxs=None)->list:
     "For the mistakes `idxs` (default: all, highest loss first): classes, probabilities, loss, image and the two maps (`true_maps` follows `idxs`)."
     idxs = misclassified(interp) if idxs is None else tensor(idxs)
-    r2 = lambda t: [[round(v, 2) for v in row] for row in t.tolist()]
     return [dict(index=i, true=interp.targs[i].item(), pred=interp.decoded[i].item(), p_pred=round(interp.preds[i, interp.decoded[i]].item(), 4),
                  p_true=round(interp.preds[i, interp.targs[i]].item(), 4), loss=round(interp.losses[i].item(), 4),
-                 img=thumbnail(interp_image(interp, i)), map_pred=r2(pred_maps[i]), map_true=r2(true_maps[k]))
+                 img=thumbnail(interp_image(interp, i)), map_pred=_r2(pred_maps[i]), map_true=_r2(true_maps[k]))
             for k, i in enumerate(idxs.tolist())]
 
 # %% ../nbs/08_report.ipynb #71751c89
@@ -225,9 +244,26 @@ def _confusion_html(cm, vocab)->str:
     rows = ''.join(f'<tr><th>{html.escape(vocab[t])}</th>' + ''.join(cell(t, p, int(cm[t, p])) for p in range(len(vocab))) + '</tr>' for t in range(len(vocab)))
     return f'<table id="confusion"><caption>true class down, predicted across</caption>{head}{rows}</table>'
 
+# %% ../nbs/08_report.ipynb #5a1d0e02
+def history_examples(h:dict)->dict:
+    "What `report.html`'s epoch slider shows of the Grad-CAM history `h` (a `CamHistory.as_dict()`): each image as WebP with its class, and per epoch the numbers, the predictions with their probabilities and the predicted class's maps."
+    return dict(layer=h['layer'], true=h['targets'].tolist(), images=[thumbnail(TensorImage(img.mul(255).round().byte())) for img in h['images']],
+                epochs=[dict(epoch=o['epoch'], test_acc=o['test_acc'], deletion=round(o['deletion'], 4), pred=o['pred'],
+                             prob=[round(p, 4) for p in o['prob']], maps=[_r2(t) for t in o['maps_pred']]) for o in h['epochs']])
+
+# %% ../nbs/08_report.ipynb #5a1d0e04
+def _history_html(h:dict)->str:
+    "The page's epoch slider over the Grad-CAM history `h`: the heading, the slider (at the last epoch), the grid `report.js` fills, and the data."
+    data, n = json.dumps(history_examples(h)).replace('</', '<\\/'), len(h['epochs'])
+    return (f"<h2>Where the model looks as it learns</h2><p>The Grad-CAM of the predicted class on <code>{html.escape(h['layer'])}</code> of {len(h['targets'])} "
+            "fixed test images after each epoch of training: move the slider (or press the arrow keys on it) to watch the maps form. "
+            "Each caption gives the prediction and its probability, ✓ when it is right and ✗ when it is wrong.</p>"
+            f"<p><label>epoch <input type='range' id='epoch' min='0' max='{n - 1}' value='{n - 1}'></label> <span id='epoch-numbers'></span></p>"
+            f"<div id='history-grid'></div><script type='application/json' id='history'>{data}</script>")
+
 # %% ../nbs/08_report.ipynb #d4a85845
-def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None)->str:
-    "The run's report as one self-contained HTML page: the numbers, every figure of `figures` (`RunFile`s beside it; default: all of `RUN`'s), and the mistakes' explorer."
+def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None, history:dict=None)->str:
+    "The run's report as one self-contained HTML page: the numbers, the mistakes' explorer, the Grad-CAM `history`'s epoch slider (if the run recorded one), and every figure of `figures` (`RunFile`s beside it; default: all of `RUN`'s)."
     figures = ifnone(figures, [f for f in RUN.values() if f.figure])
     pct = lambda v: f"{100 * v:.2f}%"
     f = m.gradcam_faithfulness
@@ -252,7 +288,7 @@ def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None
 {_confusion_html(confusion, vocab)}
 <p><label>Mistakes on the class <select id="cls"><option value="">choose a class</option>{options}</select></label> <button id="all">all mistakes ({len(examples)})</button></p>
 <p id="showing">Nothing chosen yet.</p><div id="gallery"></div><p><button id="more" hidden>show more</button></p>
-{trust}<h2>Figures</h2>{figs}
+{_history_html(history) if history else ''}{trust}<h2>Figures</h2>{figs}
 <p>The same in Markdown, with the history and the model's summary: <a href="{RUN.report_md.name}">{RUN.report_md.name}</a>; every number: <a href="{RUN.metrics.name}">{RUN.metrics.name}</a>.</p>
 <script type="application/json" id="mistakes">{data}</script>
 <script>{page_asset('report.js')}</script>

@@ -6,13 +6,13 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/testing.html.md"""
 
 # %% ../nbs/00a_testing.ipynb #487da265
 from __future__ import annotations
-import http.server, os, shutil, tarfile, tempfile, threading
+import http.server, json, os, shutil, tarfile, tempfile, threading
 from contextlib import contextmanager
 from .core import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CHROMIUMS', 'serve_folder', 'cifar_archive', 'find_chromium', 'headless_chrome']
+__all__ = ['CHROMIUMS', 'serve_folder', 'cifar_archive', 'find_chromium', 'headless_chrome', 'page_log']
 
 # %% ../nbs/00a_testing.ipynb #76542cde
 class _QuietFiles(http.server.SimpleHTTPRequestHandler):
@@ -59,3 +59,10 @@ def headless_chrome(width:int=1280, height:int=1600):
               f'--user-data-dir={tempfile.mkdtemp()}']: o.add_argument(a)
     o.set_capability('goog:loggingPrefs', {'browser': 'ALL', 'performance': 'ALL'})
     return webdriver.Chrome(options=o, service=webdriver.ChromeService(driver))
+
+# %% ../nbs/00a_testing.ipynb #73d94a96
+def page_log(d, url:str)->tuple:
+    "What the page at `url` did in the browser `d` (a `headless_chrome`) since the last call: its console's errors, and the URLs it asked for."
+    errors = [l['message'] for l in d.get_log('browser') if l['level'] == 'SEVERE']
+    sent = [json.loads(l['message'])['message']['params'] for l in d.get_log('performance') if '"Network.requestWillBeSent"' in l['message']]
+    return errors, [o['request']['url'] for o in sent if o.get('documentURL') == url]   # the page's requests, not the browser's own

@@ -132,7 +132,7 @@ _renames = dict(train_accuracy='train_acc', valid_loss='test_loss', valid_accura
 def history(recorder:Recorder)->list:
     "One dict an epoch: `epoch`, `train_loss`, `train_acc`, `test_loss`, `test_acc` (none before the first fit)."
     values = recorder.__dict__.get('values', [])   # set by the first fit
-    names = [_renames.get(n, n) for n in recorder.metric_names[1:len(values[0])+1]] if values else []
+    names = [_renames.get(n, n) for n in recorder.metric_names[1:max(map(len, values))+1]] if values else []   # the longest row: a resumed fit's skipped epochs log nothing
     return [dict(epoch=i+1, **{n: float(v) for n,v in zip(names, vals)}) for i,vals in enumerate(values)]
 
 # %% ../nbs/04_train.ipynb #5d207315
