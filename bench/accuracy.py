@@ -10,7 +10,7 @@ decay 5e-4), `OneCycleLR` with max LR `--plain-lr`, torchvision's reflect-padded
 ours: what `cifar-gradcam --epochs E --bs B` does (the uint8 fast path, `cifar_learner`, the LR finder over one epoch of batches,
 its `bottom` pick as `lr_max` of `fit_one_cycle`: `find_lr`'s defaults), and each variant of it named in `--variants`, joined
 with `+` to combine changes (e.g. `ls+bs64`): another rule of the same sweep (`valley`, `slide`, `steep`, `minimum`: any of
-`LR_RULES`), `finder40` / `finder100` (a sweep of that many batches), `ls` (label smoothing 0.1), `cutout` (the original's
+`LR_RULES`), `finderN` (a sweep of N batches, e.g. `finder30`), `ls` (label smoothing 0.1), `cutout` (the original's
 per-image 8x8 cutout on half the images; the default has none), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4, instead of Adam), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and
 wd 5e-4, as the plain loop), `bs64` (batches of 64), `fixed` (no finder: lr_max `--fixed-lr`). Measured after training, beside
 the plain test accuracy and never instead of it: the flip-TTA accuracy (mean of an image's and its mirror's probabilities) and
@@ -104,7 +104,7 @@ def ours(a, dev, seed, variant):
     finder_secs, finder_images, sugg = 0., 0, {}
     if 'fixed' in ch: lr = a.fixed_lr
     else:
-        iters = 100 if 'finder100' in ch else 40 if 'finder40' in ch else a.finder_iters   # None: the library's `sweep_len`
+        iters = next((int(c[6:]) for c in ch if c.startswith('finder')), a.finder_iters)   # finderN: N batches; None: the library's `sweep_len`
         start = time.perf_counter()
         lr, sugg, fig = find_lr(learn, iters, pick, show_progress=False)
         finder_secs, finder_images = time.perf_counter() - start, len(learn.recorder.lrs) * bs
