@@ -54,7 +54,8 @@ bench-lr: install
 
 # The checks only a GPU can run (the notebooks' tests on it, kill and --resume, fp16 with its scaler, Grad-CAM against the CPU,
 # the benchmark, two GPUs under torchrun), in one command on a GPU machine: make gpu-check DATA=DIR (logs in runs/gpu-check).
-gpu-check: install
+# It installs what it needs itself: beside the machine's own torch where that one sees the GPU, else the pinned .venv.
+gpu-check:
 	@test -n "$(DATA)" || { echo "error: make gpu-check needs DATA=DIR, a CIFAR-10 folder in fastai's layout" >&2; exit 2; }
 	bash tools/gpu_check.sh $(DATA)
 

@@ -28,7 +28,7 @@ import torchvision, torchvision.transforms as T
 import fastai
 from fastai.vision.all import Callback, SGD, OptimWrapper, set_seed, cifar_stats, partial
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
-from cifar_gradcam.core import eval_mode
+from cifar_gradcam.core import eval_mode, device_numerics
 from cifar_gradcam.data import cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
 from cifar_gradcam.train import cifar_learner, history, find_lr, LR_RULES
@@ -36,8 +36,8 @@ import matplotlib.pyplot as plt
 from cifar_gradcam.fast import fast_cifar_dls
 from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
 
-def plain(a, dev, seed):
-    "The plain loop; per epoch: test accuracy and the training seconds so far."
+def plain(a, dev, seed, on_epoch=lambda epochs: None):
+    "The plain loop; per epoch: test accuracy and the training seconds so far, each handed to `on_epoch` as it comes."
     set_seed(seed, reproducible=True)
     mean, std = cifar_stats
     tr = T.Compose([T.RandomCrop(32, padding=4, padding_mode='reflect'), T.RandomHorizontalFlip(), T.ToTensor(), T.Normalize(mean, std),
@@ -45,34 +45,47 @@ def plain(a, dev, seed):
     te = T.Compose([T.ToTensor(), T.Normalize(mean, std)])
     ds_tr, ds_te = torchvision.datasets.ImageFolder(f"{a.path}/train", tr), torchvision.datasets.ImageFolder(f"{a.path}/test", te)
     remap = torch.tensor([cifar_vocab(Path(a.path)).index(c) for c in ds_tr.classes])   # CIFAR-10's label order, as cifar_dls uses
+    if a.limit:   # a quick check of this script: a seeded sample of each split
+        g = torch.Generator().manual_seed(seed)
+        ds_tr, ds_te = [torch.utils.data.Subset(d, torch.randperm(len(d), generator=g)[:a.limit].tolist()) for d in (ds_tr, ds_te)]
     kw = dict(num_workers=a.workers, pin_memory=dev.type == 'cuda', persistent_workers=a.workers > 0)
     dl_tr, dl_te = DataLoader(ds_tr, a.bs, shuffle=True, drop_last=True, **kw), DataLoader(ds_te, 512, **kw)
     model = resnet18_cifar(len(remap)).to(dev)
+    dtype, channels_last = device_numerics(dev) if a.plain_numerics == 'ours' else (None, False)   # 'ours': what cifar_learner computes in
+    if channels_last: model = model.to(memory_format=torch.channels_last)
+    scaler = torch.amp.GradScaler(dev.type, enabled=dtype == torch.float16)
     opt = torch.optim.SGD(model.parameters(), lr=a.plain_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.plain_lr, total_steps=a.plain_epochs * len(dl_tr))
     secs, epochs = 0., []
     for ep in range(a.plain_epochs):
         model.train(); start = time.perf_counter()
         for x, y in dl_tr:
-            loss = F.cross_entropy(model(x.to(dev, non_blocking=True)), remap[y].to(dev, non_blocking=True))
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
+            with torch.autocast(dev.type, dtype=dtype or torch.float32, enabled=dtype is not None):
+                loss = F.cross_entropy(model(x.to(dev, non_blocking=True)).float(), remap[y].to(dev, non_blocking=True))
+            opt.zero_grad(set_to_none=True); scaler.scale(loss).backward(); scaler.step(opt); scaler.update(); sched.step()
         if dev.type == 'cuda': torch.cuda.synchronize()
         secs += time.perf_counter() - start
         model.eval(); correct = 0
         with torch.no_grad():
-            for x, y in dl_te: correct += (model(x.to(dev)).argmax(1).cpu() == remap[y]).sum().item()
+            for x, y in dl_te:
+                with torch.autocast(dev.type, dtype=dtype or torch.float32, enabled=dtype is not None): correct += (model(x.to(dev)).argmax(1).cpu() == remap[y]).sum().item()
         epochs.append(dict(epoch=ep + 1, test_acc=correct / len(ds_te), seconds=secs))
+        on_epoch(epochs)
     return dict(finder_seconds=0., finder_images=0, train_images=a.plain_epochs * len(dl_tr) * a.bs, epochs=epochs)
 
 class TrainClock(Callback):
-    "The seconds of training steps only: the clock stops for the test pass after each epoch."
+    "The seconds of training steps only: the clock stops for the test pass after each epoch; each epoch's test accuracy and seconds (from `offset`) go to `on_epoch`."
     order = 100
+    def __init__(self, on_epoch=lambda epochs: None): self.on_epoch, self.offset = on_epoch, 0.
     def before_fit(self): self.secs, self.per_epoch = 0., []
     def before_epoch(self): self.start = time.perf_counter()
     def before_validate(self):
         if self.dls.device.type == 'cuda': torch.cuda.synchronize()
         self.secs += time.perf_counter() - self.start
-    def after_epoch(self): self.per_epoch.append(self.secs)
+    def after_epoch(self):
+        self.per_epoch.append(self.secs)
+        if not hasattr(self.learn, 'lr_finder'):
+            self.on_epoch([dict(epoch=o['epoch'], test_acc=o['test_acc'], seconds=self.offset + s) for o, s in zip(history(self.recorder), self.per_epoch)])
 
 class WeightEMA(Callback):
     "Exponential moving averages of the weights (and BatchNorm statistics), one per decay, for a test accuracy of their own."
@@ -90,7 +103,7 @@ def accuracy_of(model, dl):
         for x, y in dl: correct += (model(x).argmax(1) == y).sum().item(); n += len(y)
     return correct / n
 
-def ours(a, dev, seed, variant):
+def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
     "Our recipe with the changes in `variant` (e.g. 'defaults', 'minimum+ls'); per epoch: test accuracy and seconds so far, finder included."
     ch = set(variant.split('+')) - {'defaults'}
     set_seed(seed, reproducible=True)
@@ -99,7 +112,7 @@ def ours(a, dev, seed, variant):
     opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else {}
     if 'nesterov' in ch: opt = dict(opt_func=partial(OptimWrapper, opt=torch.optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4))
     ema = WeightEMA(() if a.no_ema else (0.9, 0.97, 0.99))
-    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[TrainClock(), ema], **opt)
+    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[clock := TrainClock(on_epoch), ema], **opt)
     pick = next((p for p in LR_RULES if p in ch), 'bottom')
     finder_secs, finder_images, sugg = 0., 0, {}
     if 'fixed' in ch: lr = a.fixed_lr
@@ -109,6 +122,7 @@ def ours(a, dev, seed, variant):
         lr, sugg, fig = find_lr(learn, iters, pick, show_progress=False)
         finder_secs, finder_images = time.perf_counter() - start, len(learn.recorder.lrs) * bs
         plt.close(fig)
+    clock.offset = finder_secs
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr)
     clock = learn.train_clock
     epochs = [dict(epoch=o['epoch'], test_acc=o['test_acc'], seconds=finder_secs + s) for o, s in zip(history(learn.recorder), clock.per_epoch)]
@@ -143,20 +157,32 @@ def main():
     p.add_argument('--variants', default='defaults', help="comma-separated, e.g. defaults,minimum,ls,sgd,minimum+ls+sgd")
     p.add_argument('--seeds', default='0,1,2'); p.add_argument('--workers', type=int, default=min(8, os.cpu_count()))
     p.add_argument('--no-ema', action='store_true', help="no weight averages (they cost a little time each step)")
-    p.add_argument('--limit', type=int, default=None, help="images a split of ours (a quick check of this script)")
+    p.add_argument('--limit', type=int, default=None, help="images a split, for both recipes (a quick check of this script)")
+    p.add_argument('--plain-numerics', choices=('fp32', 'ours'), default='fp32', help="the plain loop in float32 as the original, or in the numerics cifar_learner picks for the device")
+    p.add_argument('--resume', action='store_true', help="skip the runs that OUT.partial holds as finished (a long study, stopped and started again)")
     p.add_argument('--out', default='bench/results-accuracy.json')
     a = p.parse_args()
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     fast_cifar_dls(a.path, bs=a.bs)   # the image cache is built once, before any clock starts
-    names, runs = (['plain'] if a.plain_epochs else []) + a.variants.split(','), {}
+    names, runs, partial_out = (['plain'] if a.plain_epochs else []) + a.variants.split(','), {}, Path(a.out + '.partial')
+    if a.resume and partial_out.exists():
+        runs = {k: [r for r in v if 'epochs' in r and not r.get('running')] for k, v in json.loads(partial_out.read_text()).items()}
+        print(f"resuming: {sum(map(len, runs.values()))} finished run(s) in {partial_out} are kept", flush=True)
+    def write_partial(name, seed, epochs):   # every epoch as it comes: a stopped study keeps what it measured
+        now = {k: list(v) for k, v in runs.items()}
+        now.setdefault(name, []).append(dict(seed=seed, running=True, epochs=epochs))
+        partial_out.write_text(json.dumps(now))
+        print(f"{name:>16} seed {seed}: epoch {epochs[-1]['epoch']}, test accuracy {epochs[-1]['test_acc']:.2%}, {epochs[-1]['seconds']:.0f} s", flush=True)
     for seed in map(int, a.seeds.split(',')):
         for name in names:
-            r = plain(a, dev, seed) if name == 'plain' else ours(a, dev, seed, name)
+            if any(r['seed'] == seed for r in runs.get(name, [])): continue   # finished before a --resume
+            on_epoch = partial(write_partial, name, seed)
+            r = plain(a, dev, seed, on_epoch) if name == 'plain' else ours(a, dev, seed, name, on_epoch)
             runs.setdefault(name, []).append(dict(seed=seed, **r))
             accs = ' '.join(f"{o['test_acc']:.1%}" for o in r['epochs'])
             extra = '' if name == 'plain' else (f" (finder {r['finder_seconds']:.0f} s, lr {r['lr']:.2e}), flip-TTA {r['test_acc_tta']:.1%}, EMA "
                                                 + ' '.join(f"{d}: {v:.1%}" for d, v in r['test_acc_ema'].items()))
-            Path(a.out + '.partial').write_text(json.dumps(runs))   # what a stopped benchmark had finished
+            partial_out.write_text(json.dumps(runs))   # what a stopped benchmark had finished
             print(f"{name:>16} seed {seed}: test accuracy per epoch {accs}; {r['epochs'][-1]['seconds']:.0f} s{extra}", flush=True)
     base = runs['plain' if 'plain' in runs else names[0]]   # without the plain loop (--plain-epochs 0): the first variant is the reference
     target = statistics.mean(r['epochs'][-1]['test_acc'] for r in base)
@@ -176,7 +202,7 @@ def main():
         tta = spread([x * 100 for x in r['test_acc_tta'] if x is not None]) if r['name'] != 'plain' else '-'
         print(f"| {r['name']} | {spread([x * 100 for x in r['test_acc']])}% | {tta} | {spread(r['epoch_seconds'])} | "
               f"{spread(r['epochs_to_target'])} | {spread(r['seconds_to_target'])} | {spread(r['ratio'])} |")
-    res = dict(device=device_desc(dev), bs=a.bs, epochs=a.epochs, plain_epochs=a.plain_epochs, data=a.path, seeds=a.seeds, target=target,
+    res = dict(device=device_desc(dev), bs=a.bs, epochs=a.epochs, plain_epochs=a.plain_epochs, plain_numerics=a.plain_numerics, data=a.path, seeds=a.seeds, target=target,
                versions=dict(python=platform.python_version(), torch=torch.__version__, fastai=fastai.__version__), rows=rows, runs=runs)
     os.makedirs(os.path.dirname(a.out) or '.', exist_ok=True)
     with open(a.out + '.tmp', 'w') as f: json.dump(res, f, indent=2)

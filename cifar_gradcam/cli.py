@@ -79,6 +79,9 @@ class RunSettings:
     lr_find_iters:int=None   # None: `sweep_len` of the data, filled in when the finder runs
     history_images:int=2     # test images a class whose Grad-CAM `CamHistory` records after every epoch (0: none)
     lr_picks:dict=field(default_factory=dict)   # every rule's pick, once the finder has run
+    datablock:bool=False     # fastai's per-image `DataBlock` path instead of the image cache
+    fp32:bool=False          # float32 even where mixed precision is available
+    compile:bool=False       # the forward through `torch.compile` while fitting
 
 # %% ../nbs/09_cli.ipynb #f1a32df7
 def new_run(s:RunSettings, out, workers:int=None)->RunSettings:
@@ -96,14 +99,16 @@ def resumed_run(out)->tuple:
     state = load_checkpoint(ck := Path(out)/RUN.checkpoint.name)
     try: c = RunSettings(**state['config'])
     except TypeError: raise CifarError(f"{ck} holds settings this version does not know; start again with --force") from None
+    flags = ''.join(f" --{k}" for k in ('datablock', 'fp32', 'compile') if getattr(c, k))
     print(f"resuming the run in {out} after epoch {state['epochs_done']} of {c.epochs}, with its own settings "
-          f"(--path {c.path} --bs {c.bs} --lr {c.lr:.3g} --limit {c.limit} --seed {c.seed} --layer {c.layer}); other options are ignored")
+          f"(--path {c.path} --bs {c.bs} --lr {c.lr:.3g} --limit {c.limit} --seed {c.seed} --layer {c.layer}{flags}); other options are ignored")
     return c, state
 
 # %% ../nbs/09_cli.ipynb #5876c86c
 def run_dls(cfg:RunSettings, datablock:bool=False, workers:int=None, device=None, reproducible:bool=False)->DataLoaders:
     "The run's `DataLoaders` on `device`, seeded: the fast path, or fastai's `DataBlock` path with `workers` loader processes if `datablock`."
     set_seed(cfg.seed, reproducible=reproducible)   # reproducible: deterministic cuDNN, and no `cudnn.benchmark`, for the whole process
+    if not reproducible: torch.backends.cudnn.benchmark = True   # the inputs are always 32x32: cuDNN times its kernels once and keeps the fastest
     kw = dict(bs=cfg.bs, limit=cfg.limit, seed=cfg.seed, device=device)
     dls = cifar_dls(cfg.path, num_workers=workers, **kw) if datablock else fast_cifar_dls(cfg.path, **kw)
     if not len(dls.train): raise CifarError(f"--bs {cfg.bs} is more than the {len(dls.train_ds)} training images; pass a smaller --bs")
@@ -115,7 +120,8 @@ def run_fit(learn:Learner, cfg:RunSettings, state:dict=None, show_progress:bool=
     out = learn.path
     if cfg.lr is None:
         cfg.lr_find_iters = ifnone(cfg.lr_find_iters, sweep_len(learn.dls))
-        cfg.lr, cfg.lr_picks, fig = find_lr(learn, cfg.lr_find_iters, cfg.lr_rule, show_progress)
+        with step(f"LR finder: {cfg.lr_find_iters} batches of {cfg.bs}"): cfg.lr, cfg.lr_picks, fig = find_lr(learn, cfg.lr_find_iters, cfg.lr_rule, show_progress)
+        print(f"lr_max {cfg.lr:.2e} ({cfg.lr_rule})", flush=True)
         save_fig(fig, out/RUN.lr_find.name)
     if cfg.history_images and not rank_distrib():   # the maps forming, epoch by epoch (rank 0 of a data-parallel run)
         learn.add_cb(CamHistory(cfg.history_images, cfg.layer, out/RUN.cam_history_data.name, state['epochs_done'] if state else 0))
@@ -141,19 +147,24 @@ def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, methods=None, cam_imag
     "Write the curves, the model and the interpretation's figures into `learn.path`; Grad-CAM's faithfulness, what the page's explorer and slider show, the CAM methods compared."
     out, layer = learn.path, cfg.layer
     title = f"ResNet18 on {len(learn.dls.train_ds):,} CIFAR-10 images, {cfg.epochs} epochs, lr_max {cfg.lr:.2e}"
-    save_fig(plot_curves(learn.recorder, title), out/RUN.curves.name)
-    save_model(learn, out, layer)
-    export_learner(learn, out/RUN.learner.name)
-    interp = cifar_interp(learn)
-    methods = ifnone(methods, GRADIENT_CAMS)
-    for f, fig in [(RUN.confusion, plot_confusion(interp)), (RUN.misclassified, plot_misclassified(interp, k)),
-                   (RUN.gradcam, plot_gradcam_misclassified(interp, layer)), (RUN.cams, plot_cam_methods(interp, layer, methods))]: save_fig(fig, out/f.name)
-    hist = learn.cam_history.as_dict() if hasattr(learn, 'cam_history') else None
-    if hist: save_fig(plot_cam_history(hist, learn.dls.vocab), out/RUN.cam_history.name)
-    pred_maps, faithful = interp_cams(interp, layer)
-    wrong = misclassified(interp)
-    true_maps = grad_cam(learn.model, interp_batch(interp, wrong), layer, interp.targs[wrong]) if len(wrong) else pred_maps[:0]
-    return dict(faithfulness=faithful, cam_scores=compare_cams(interp, layer, methods, n=cam_images), test_acc_tta=flip_tta(interp),
+    methods, n_test = ifnone(methods, GRADIENT_CAMS), len(learn.dls.valid_ds)
+    with step("saving the curves, the model and the Learner"):   # each step says when it starts and ends: minutes on a CPU, none silent
+        save_fig(plot_curves(learn.recorder, title), out/RUN.curves.name)
+        save_model(learn, out, layer)
+        export_learner(learn, out/RUN.learner.name)
+    with step(f"predicting the {n_test:,} test images"): interp = cifar_interp(learn)
+    with step("drawing the confusion matrix, the mistakes, their Grad-CAM and the Grad-CAM history"):
+        for f, fig in [(RUN.confusion, plot_confusion(interp)), (RUN.misclassified, plot_misclassified(interp, k)),
+                       (RUN.gradcam, plot_gradcam_misclassified(interp, layer)), (RUN.cams, plot_cam_methods(interp, layer, methods))]: save_fig(fig, out/f.name)
+        hist = learn.cam_history.as_dict() if hasattr(learn, 'cam_history') else None
+        if hist: save_fig(plot_cam_history(hist, learn.dls.vocab), out/RUN.cam_history.name)
+    with step(f"Grad-CAM of the {n_test:,} test images, its faithfulness, and the mistakes' true classes"):
+        pred_maps, faithful = interp_cams(interp, layer)
+        wrong = misclassified(interp)
+        true_maps = grad_cam(learn.model, interp_batch(interp, wrong), layer, interp.targs[wrong]) if len(wrong) else pred_maps[:0]
+    with step(f"comparing {len(methods)} CAM methods on {min(cam_images, n_test):,} test images"): cam_scores = compare_cams(interp, layer, methods, n=cam_images)
+    with step("flip-TTA accuracy"): tta = flip_tta(interp)
+    return dict(faithfulness=faithful, cam_scores=cam_scores, test_acc_tta=tta,
                 explorer=dict(examples=mistake_examples(interp, pred_maps, true_maps), vocab=list(interp.vocab), confusion=interp.confusion_matrix(), history=hist))
 
 # %% ../nbs/09_cli.ipynb #9d68a838
@@ -180,7 +191,7 @@ def write_reports(m:RunMetrics, learn:Learner, explorer:dict)->tuple:
             save_text(report_html(m, explorer['examples'], explorer['vocab'], explorer['confusion'], run_figures(out), explorer['history']), out/RUN.report_html.name))
 
 # %% ../nbs/09_cli.ipynb #d4d84f7e
-def run_pipeline(path:str=None,                                 # CIFAR-10 folder in fastai's layout (train/<class>/*.png, test/<class>/*.png); omitted: download the real data
+def run_pipeline(path:str=None,                                 # CIFAR-10 folder in fastai's layout (train/<class>/*.png, test/<class>/*.png, or .jpg); omitted: download the real data
                  epochs:int=RunSettings.epochs,                 # epochs of fit_one_cycle
                  bs:int=RunSettings.bs,                         # batch size
                  lr:str='auto',                                 # lr_max: 'auto' runs the LR finder, a number (e.g. 0.01) skips it
@@ -205,20 +216,22 @@ def run_pipeline(path:str=None,                                 # CIFAR-10 folde
                 )->RunMetrics|None:
     "Train, interpret and explain a CIFAR ResNet18; write the figures, `metrics.json`, the model and the reports into `out`."
     device, world, rank, methods = rank_device(), max(num_distrib(), 1), rank_distrib(), parse_cams(cams)
-    announce_device(device, numerics_name(*device_numerics(device, not fp32), compile))   # the run's first line
     if resume and force: raise CifarError("--resume continues the run in --out and --force replaces it: pass one of them")
-    if world > 1 and parse_lr(lr) is None and not resume: raise CifarError("a data-parallel run needs a fixed --lr (find one with the LR finder in a single process)")
-    if world > 1 and compile: raise CifarError("--compile is not supported in data-parallel runs yet; leave it out under torchrun")
-    cfg, state = resumed_run(out) if resume else (new_run(RunSettings(path, epochs, bs, parse_lr(lr), limit, seed, layer, lr_rule, lr_find_iters, history_images), out, workers), None)
-    dls = run_dls(cfg, datablock, workers, device, reproducible)
+    cfg, state = resumed_run(out) if resume else (RunSettings(path, epochs, bs, parse_lr(lr), limit, seed, layer, lr_rule, lr_find_iters, history_images,
+                                                              datablock=datablock, fp32=fp32, compile=compile), None)   # a resumed run: all its own settings
+    announce_device(device, numerics_name(*device_numerics(device, not cfg.fp32), cfg.compile))   # a new run's first line
+    if world > 1 and cfg.lr is None: raise CifarError("a data-parallel run needs a fixed --lr (find one with the LR finder in a single process)")
+    if world > 1 and cfg.compile: raise CifarError("--compile is not supported in data-parallel runs yet; leave it out under torchrun")
+    if not resume: cfg = new_run(cfg, out, workers)
+    dls = run_dls(cfg, cfg.datablock, workers, device, reproducible)
     out = Path(out) if resume or rank else prepare_out(out, force)
-    learn = cifar_learner(dls, path=out, mixed_precision=not fp32, compile=compile)
+    learn = cifar_learner(dls, path=out, mixed_precision=not cfg.fp32, compile=cfg.compile)
     secs = run_fit(learn, cfg, state, show_progress)
     if rank: return None   # data-parallel: rank 0 writes the results
     found = run_outputs(learn, cfg, k, methods, cam_images)
-    m = run_metrics(learn, cfg, secs, found, world, state, datablock)
+    m = run_metrics(learn, cfg, secs, found, world, state, cfg.datablock)
     save_json(asdict(m), out/RUN.metrics.name)
-    write_reports(m, learn, found['explorer'])
+    with step("writing report.md and report.html"): write_reports(m, learn, found['explorer'])
     return m
 
 # %% ../nbs/09_cli.ipynb #41c913a2

@@ -6,17 +6,20 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #710f0fb3
 from __future__ import annotations
-import json, os, shutil, subprocess, time, warnings
+import json, os, shutil, subprocess, sys, time, warnings
+from fastprogress.fastprogress import progress_bar
 from contextlib import contextmanager
+try: import fcntl
+except ImportError: fcntl = None   # Windows: no advisory locks
 # torch 2.14 deprecates `torch.jit.script`, which fastai still calls at import: the warning is fastai's, not the user's.
 warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated')
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'save_fig', 'save_weights', 'export_learner', 'eval_mode',
-           'native_bf16', 'cuda_bf16', 'device_numerics', 'numerics_name', 'device_name', 'unseen_gpus',
-           'announce_device', 'synchronize', 'Stopwatch', 'exact_fp32', 'default_cache_dir', 'mini_path', 'in_test',
-           'caught_warnings']
+__all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'file_lock', 'save_fig', 'save_weights', 'export_learner',
+           'eval_mode', 'native_bf16', 'cuda_bf16', 'device_numerics', 'numerics_name', 'device_name', 'unseen_gpus',
+           'announce_device', 'synchronize', 'Stopwatch', 'interactive', 'with_bar', 'step', 'tf32_flags', 'exact_fp32',
+           'default_cache_dir', 'mini_path', 'in_test', 'caught_warnings']
 
 # %% ../nbs/00_core.ipynb #9803a504
 class CifarError(ValueError):
@@ -43,6 +46,17 @@ def save_text(text:str, path)->Path:
 def save_json(obj, path)->Path:
     "Write `obj` as indented JSON to `path` atomically."
     return save_text(json.dumps(obj, indent=2) + '\n', path)
+
+# %% ../nbs/00_core.ipynb #b37cd1ea
+@contextmanager
+def file_lock(path):
+    "Hold an exclusive lock on the file `path` for the block, where the platform has one (`fcntl`): one process, or thread, at a time."
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, 'w') as f:
+        if fcntl: fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally:
+            if fcntl: fcntl.flock(f, fcntl.LOCK_UN)
 
 # %% ../nbs/00_core.ipynb #8258f145
 def save_fig(fig:plt.Figure, path, dpi:int=120)->Path:
@@ -135,16 +149,41 @@ class Stopwatch:
     def __enter__(self): synchronize(self.device); self.start = time.perf_counter(); return self
     def __exit__(self, *exc): synchronize(self.device); self.seconds += time.perf_counter() - self.start
 
+# %% ../nbs/00_core.ipynb #c50dbbfc
+def interactive()->bool:
+    "Whether progress bars can be drawn: in Jupyter, or with stdout a terminal."
+    return bool(IN_NOTEBOOK or sys.stdout.isatty())
+
+# %% ../nbs/00_core.ipynb #1006ce16
+def with_bar(items, total:int=None, show:bool=None):
+    "`items` through a fastprogress bar where one can be drawn (`show`, default: `interactive()`), else `items` itself."
+    return progress_bar(items, total=total) if ifnone(show, interactive()) else items   # a bar told not to display still writes a character
+
+# %% ../nbs/00_core.ipynb #a34a14eb
+@contextmanager
+def step(what:str):
+    "Print `what ...` when a slow step starts, and `what: N s` when it ends."
+    print(f"{what} ...", flush=True)
+    start = time.perf_counter()
+    yield
+    print(f"{what}: {time.perf_counter() - start:.0f} s", flush=True)
+
+# %% ../nbs/00_core.ipynb #576fa8a9
+def tf32_flags()->list:
+    "`(object, attribute, its float32 value)` of each TF32 switch: torch 2.9's `fp32_precision`, else the older `allow_tf32`."
+    b = torch.backends
+    if hasattr(b.cuda.matmul, 'fp32_precision'): return [(b.cuda.matmul, 'fp32_precision', 'ieee'), (b.cudnn.conv, 'fp32_precision', 'ieee')]
+    return [(b.cuda.matmul, 'allow_tf32', False), (b.cudnn, 'allow_tf32', False)]
+
 # %% ../nbs/00_core.ipynb #12f79939
 class exact_fp32:
     "For a `with` block, float32 matmuls and convolutions computed in float32, not TF32; the user's setting comes back after it."
-    flags = torch.backends.cuda.matmul, torch.backends.cudnn
     def __enter__(self):
-        self.old = [o.allow_tf32 for o in self.flags]   # plain bools: a callback holding this can still be pickled by `export`
-        for o in self.flags: o.allow_tf32 = False
+        self.old = [getattr(o, k) for o, k, _ in tf32_flags()]   # plain values: a callback holding this can still be pickled by `export`
+        for o, k, v in tf32_flags(): setattr(o, k, v)
         return self
     def __exit__(self, *exc):
-        for o, v in zip(self.flags, self.old): o.allow_tf32 = v
+        for (o, k, _), v in zip(tf32_flags(), self.old): setattr(o, k, v)
 
 # %% ../nbs/00_core.ipynb #85b7d7b2
 def default_cache_dir()->Path:

@@ -8,6 +8,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/data.html.md"""
 from __future__ import annotations
 import gzip, random, shutil, tarfile, warnings, zlib
 from itertools import chain, zip_longest
+from concurrent.futures import ThreadPoolExecutor
 from urllib.error import URLError
 from fastdownload import FastDownload, download_url
 import fastai.data
@@ -21,7 +22,7 @@ __all__ = ['CIFAR_CLASSES', 'LAYOUT', 'cifar_url', 'download_cifar', 'check_layo
 
 # %% ../nbs/01_data.ipynb #2a13f014
 CIFAR_CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
-LAYOUT = "DIR/train/<class>/*.png and DIR/test/<class>/*.png"
+LAYOUT = "DIR/train/<class>/*.png and DIR/test/<class>/*.png (or .jpg)"
 
 # %% ../nbs/01_data.ipynb #761e59b5
 def cifar_url()->str:
@@ -37,7 +38,11 @@ def download_cifar(url:str=None,       # the archive to fetch (default: `cifar_u
     fd = FastDownload(fastai_cfg(), module=fastai.data, base='~/.fastai')   # fastai's own downloader and published checksums
     fd.arch_path().mkdir(parents=True, exist_ok=True)
     arch = urldest(url, fd.arch_path())
-    if (data := fd.data_path('data', arch)).exists(): return data
+    with file_lock(arch.with_name(arch.name + '.lock')): return _fetch(fd, url, arch, timeout)   # fastdownload's lock: `torchrun`'s processes take turns
+
+def _fetch(fd:FastDownload, url:str, arch:Path, timeout:float)->Path:
+    "The extracted data of `url`: found, or downloaded into `arch`, checked and extracted; every failure a `CifarError`."
+    if (data := fd.data_path('data', arch)).exists(): return data   # another process got it first
     try:
         if not (arch.exists() and fd.check(url, arch)): download_url(url, arch, timeout=timeout, show_progress=False)
         if not fd.check(url, arch): raise tarfile.ReadError("its size or checksum is not the published one")
@@ -84,9 +89,11 @@ def balanced_sample(items, n:int, seed:int=42, label_func=parent_label)->L:
     return L(o for o in chain.from_iterable(rounds) if o is not None)[:n]
 
 # %% ../nbs/01_data.ipynb #38c836b1
-def drop_unreadable(items:L)->L:
-    "`items` less the files PIL cannot decode (fastai's `verify_image`), with one warning that counts and names them."
-    bad = set(items.filter(lambda o: not verify_image(o)))   # in this process: a pool costs more than 32x32 PNGs do
+def drop_unreadable(items:L, show_progress:bool=None)->L:
+    "`items` less the files PIL cannot decode (fastai's `verify_image`, on the cores' threads, with a bar for many files), with one warning that counts and names them."
+    with ThreadPoolExecutor(defaults.cpus) as pool:   # threads, not processes: a process pool costs more than small images do
+        ok = list(with_bar(pool.map(verify_image, items), len(items), ifnone(show_progress, interactive()) and len(items) > 5000))
+    bad = {o for o, good in zip(items, ok) if not good}
     if bad:
         names = ', '.join(str(o) for o in sorted(bad)[:3]) + (', ...' if len(bad) > 3 else '')
         warnings.warn(f"skipped {len(bad)} unreadable image file(s): {names}")

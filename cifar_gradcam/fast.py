@@ -7,6 +7,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/fast.html.md"""
 # %% ../nbs/07_fast.ipynb #dce5e5fc
 from __future__ import annotations
 import hashlib, os, warnings
+from concurrent.futures import ThreadPoolExecutor
 from .core import *
 from .data import *
 from fastai.vision.all import *
@@ -24,13 +25,16 @@ def files_key(files)->str:
     return h.hexdigest()[:20]
 
 # %% ../nbs/07_fast.ipynb #306c37cd
-def decode_images(files, size:int=32)->Tensor:
-    "The images in `files` as one uint8 tensor (N, 3, `size`, `size`): RGB, squished to `size` like `cifar_block`'s `Resize`."
+def decode_images(files, size:int=32, n_workers:int=None, show_progress:bool=None, chunk:int=1000)->Tensor:
+    "The images in `files` as one uint8 tensor (N, 3, `size`, `size`): RGB, squished to `size` like `cifar_block`'s `Resize`; `chunk` files at a time on `n_workers` threads (default: the cores), with a progress bar (default: `interactive()`)."
     def _one(f):
         im = PILImage.create(f)
         if im.size != (size, size): im = im.resize((size, size), Image.BILINEAR)
         return np.asarray(im)
-    return torch.from_numpy(np.stack([_one(f) for f in files])).permute(0, 3, 1, 2).contiguous()
+    chunks = [files[i:i+chunk] for i in range(0, len(files), chunk)]
+    with ThreadPoolExecutor(ifnone(n_workers, defaults.cpus)) as pool:   # threads: PIL decodes without holding the GIL
+        parts = list(with_bar(pool.map(lambda c: np.stack([_one(f) for f in c]), chunks), len(chunks), ifnone(show_progress, interactive()) and len(chunks) > 1))
+    return torch.from_numpy(np.concatenate(parts)).permute(0, 3, 1, 2).contiguous()
 
 # %% ../nbs/07_fast.ipynb #733ce7d3
 def cached_images(files, cache_dir=None, size:int=32)->Tensor:
@@ -44,7 +48,7 @@ def cached_images(files, cache_dir=None, size:int=32)->Tensor:
             if d['key'] == key and d['x'].dtype == torch.uint8 and tuple(d['x'].shape) == (len(files), 3, size, size): return d['x']
             warnings.warn(f"image cache {fname} does not match its files; rebuilding it")
         except Exception as e: warnings.warn(f"image cache {fname} is unreadable ({type(e).__name__}); rebuilding it")
-    x = decode_images(files, size)
+    with step(f"decoding {len(files):,} images into the cache {fname}"): x = decode_images(files, size)
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with atomic_path(fname) as tmp: torch.save(dict(key=key, x=x), tmp)

@@ -10,6 +10,7 @@ import difflib, warnings
 import scipy.stats
 from .core import *
 from .interpret import *
+from .precision import outside_fit
 from .train import history
 from fastai.distributed import rank_distrib
 from fastai.vision.all import *
@@ -342,8 +343,8 @@ class CamHistory(Callback):
     def after_train(self): self.trained = not hasattr(self.learn, 'lr_finder')
     def after_epoch(self):
         if not self.trained: return   # only after an epoch that trained: not the finder's sweep, an epoch a resume skips, or `get_preds`
-        model = getattr(self.learn.model, 'module', self.learn.model)   # unwrapped from DistributedDataParallel: no collective in these passes
-        with Stopwatch(self.inputs.device) as clock:
+        # unwrapped from DistributedDataParallel (no collective in these passes), eager and in float32, as every other map is made (`03_precision`)
+        with outside_fit(self.learn) as model, Stopwatch(self.inputs.device) as clock:
             with torch.no_grad(), eval_mode(model): probs = model(self.inputs).float().softmax(1)
             pred, n = probs.argmax(1), len(self.inputs)
             maps = grad_cam(model, torch.cat([self.inputs, self.inputs]), self.layer, torch.cat([self.targets, pred]))

@@ -69,8 +69,9 @@ def misclassified(interp:ClassificationInterpretation, k:int=None)->Tensor:
 
 # %% ../nbs/05_interpret.ipynb #e7702180
 def interp_image(interp:ClassificationInterpretation, i:int)->PILImage:
-    "Test image `i` of `interp`, as a `PILImage`, whichever loader holds it (a decoded file, or a uint8 tensor)."
-    return PILImage.create(interp.dl.dataset[i][0])
+    "Test image `i` of `interp`, as a `PILImage`, whichever loader holds it (a decoded file, or a uint8 tensor on the CPU or a GPU)."
+    x = interp.dl.dataset[i][0]
+    return PILImage.create(x.cpu() if isinstance(x, Tensor) else x)   # the fast path keeps its images on the GPU, where `numpy()` cannot read them
 
 # %% ../nbs/05_interpret.ipynb #3c21d4a3
 def plot_misclassified(interp:ClassificationInterpretation, k:int=20, ncols:int=5)->plt.Figure:

@@ -11,7 +11,7 @@ from .core import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['DeviceMixedPrecision', 'CompileModel', 'ExactFP32', 'set_numerics', 'numerics']
+__all__ = ['DeviceMixedPrecision', 'CompileModel', 'ExactFP32', 'set_numerics', 'numerics', 'outside_fit']
 
 # %% ../nbs/03_precision.ipynb #554e59a6
 class DeviceMixedPrecision(MixedPrecision):
@@ -21,6 +21,9 @@ class DeviceMixedPrecision(MixedPrecision):
         if dev == 'cuda': super().before_fit()
         elif self.amp_mode != AMPMode.BF16: raise ValueError(f"only bfloat16 mixed precision runs on {dev}, not {self.amp_mode.value}")
         else: self.autocast, self.learn.scaler, self.scales = torch.autocast(dev, dtype=torch.bfloat16), GradScaler(dev, enabled=False), L()
+        self.add_hooks()
+    def add_hooks(self):
+        "Autocast around the model's forward, once."
         self.remove_hooks()
         m = self.learn.model
         self.handles = [m.register_forward_pre_hook(self._enter), m.register_forward_hook(self._exit, always_call=True)]
@@ -67,3 +70,16 @@ def numerics(learn:Learner)->str:
     mp = first(cb for cb in learn.cbs if isinstance(cb, MixedPrecision))
     has = lambda t: any(isinstance(cb, t) for cb in learn.cbs)
     return numerics_name(mp and {AMPMode.BF16: torch.bfloat16, AMPMode.FP16: torch.float16}[mp.amp_mode], has(ChannelsLast), has(CompileModel))
+
+# %% ../nbs/03_precision.ipynb #9689b20c
+@contextmanager
+def outside_fit(learn:Learner):
+    "For a block inside a fit, `learn.model` (unwrapped from data parallelism) with its own eager `forward`, not `CompileModel`'s, and no `DeviceMixedPrecision` autocast."
+    model = getattr(learn.model, 'module', learn.model)
+    compiled = vars(model).pop('forward', None)
+    autocasts = [cb for cb in learn.cbs if isinstance(cb, DeviceMixedPrecision) and getattr(cb, 'handles', None)]
+    for cb in autocasts: cb.remove_hooks()
+    try: yield model
+    finally:
+        if compiled is not None: model.forward = compiled
+        for cb in autocasts: cb.add_hooks()

@@ -1,4 +1,4 @@
-"""The tools the book's tests use and the pipeline never does: a web server on this machine, a small CIFAR archive, a headless browser. They live here, outside the working modules, as `torch.testing` lives outside `torch.nn`.
+"""The tools the book's tests use and the pipeline never does: a web server on this machine, a small CIFAR archive, a headless browser, a stand-in GPU. They live here, outside the working modules, as `torch.testing` lives outside `torch.nn`.
 
 Docs: https://cifar-gradcam.github.io/cifar_gradcam/testing.html.md"""
 
@@ -12,7 +12,7 @@ from .core import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CHROMIUMS', 'serve_folder', 'cifar_archive', 'find_chromium', 'headless_chrome', 'page_log']
+__all__ = ['CHROMIUMS', 'serve_folder', 'cifar_archive', 'find_chromium', 'headless_chrome', 'page_log', 'meta_as_gpu']
 
 # %% ../nbs/00a_testing.ipynb #76542cde
 class _QuietFiles(http.server.SimpleHTTPRequestHandler):
@@ -66,3 +66,20 @@ def page_log(d, url:str)->tuple:
     errors = [l['message'] for l in d.get_log('browser') if l['level'] == 'SEVERE']
     sent = [json.loads(l['message'])['message']['params'] for l in d.get_log('performance') if '"Network.requestWillBeSent"' in l['message']]
     return errors, [o['request']['url'] for o in sent if o.get('documentURL') == url]   # the page's requests, not the browser's own
+
+# %% ../nbs/00a_testing.ipynb #0de781d9
+@contextmanager
+def meta_as_gpu(seed:int=0, n_classes:int=10):
+    "For the block, PyTorch's `meta` device as a stand-in GPU: reading a `meta` tensor by `.cpu()`, `.item()` or `.tolist()` gives random values (integers below `n_classes`); NumPy still cannot read it."
+    g = torch.Generator().manual_seed(seed)
+    real = {k: getattr(torch.Tensor, k) for k in ('cpu', 'item', 'tolist')}
+    def values(t):
+        if t.dtype == torch.bool: return torch.rand(t.shape, generator=g) < 0.5
+        if t.dtype == torch.uint8: return torch.randint(0, 256, t.shape, generator=g, dtype=t.dtype)
+        if not t.dtype.is_floating_point: return torch.randint(0, n_classes, t.shape, generator=g, dtype=t.dtype)
+        return torch.rand(t.shape, generator=g).to(t.dtype)
+    def read(name): return lambda t, *a, **k: (values(t).as_subclass(type(t)) if name == 'cpu' else real[name](values(t))) if t.is_meta else real[name](t, *a, **k)
+    for k in real: setattr(torch.Tensor, k, read(k))
+    try: yield
+    finally:
+        for k, f in real.items(): setattr(torch.Tensor, k, f)

@@ -18,10 +18,58 @@ from fastai.vision.all import *
 from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['log_names', 'LR_RULES', 'MIN_LR_ITERS', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth', 'log_smooth', 'bottom',
-           'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'history', 'train', 'plot_curves', 'mini_learner',
-           'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints', 'data_parallel',
-           'end_data_parallel', 'rank_device']
+__all__ = ['log_names', 'LR_RULES', 'MIN_LR_ITERS', 'DeviceAvgMetric', 'DeviceAvgLoss', 'DeviceSmoothLoss', 'DeviceStats',
+           'cifar_learner', 'epoch_line', 'progress', 'unsmooth', 'log_smooth', 'bottom', 'check_lr_find', 'sweep_len',
+           'finder_figure', 'find_lr', 'history', 'train', 'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN',
+           'load_checkpoint', 'restore', 'fit_with_checkpoints', 'data_parallel', 'end_data_parallel', 'rank_device']
+
+# %% ../nbs/04_train.ipynb #cad15e35
+class DeviceAvgMetric(AvgMetric):
+    "fastai's `AvgMetric`, summed where the batches are; read to the host when the `Recorder` logs its value."
+    def accumulate(self, learn):
+        bs = find_bs(learn.yb)
+        self.total += self.func(learn.pred, *learn.yb).detach().float() * bs
+        self.count += bs
+
+# %% ../nbs/04_train.ipynb #d5fde0c1
+class DeviceAvgLoss(AvgLoss):
+    "fastai's `AvgLoss` (the test loss), summed where the batches are."
+    def accumulate(self, learn):
+        bs = find_bs(learn.yb)
+        self.total += learn.loss.detach().mean().float() * bs
+        self.count += bs
+
+# %% ../nbs/04_train.ipynb #33826c15
+class DeviceSmoothLoss(AvgSmoothLoss):
+    "fastai's `AvgSmoothLoss` (the training loss), averaged where the batches are."
+    def accumulate(self, learn):
+        self.count += 1
+        loss = learn.loss.detach().mean().float()
+        self.val = torch.lerp(loss, self.val.to(loss.device), self.beta)
+
+# %% ../nbs/04_train.ipynb #27f02760
+class DeviceStats(Callback):
+    "For each fit in one process but the LR finder's, the `Recorder`'s losses and metrics kept on the device (`DeviceAvgMetric`, ...) and read once an epoch."
+    order = Recorder.order + 1   # after the Recorder has named the metrics and logged the epoch
+    def before_fit(self):
+        if (rec := getattr(self.learn, 'recorder', None)) is None: return   # `get_preds` without the Recorder: nothing to keep
+        if not isinstance(rec.smooth_loss, DeviceSmoothLoss): self.host = rec.smooth_loss, rec.loss, self.learn.metrics   # fastai's own (unless a fit that raised left ours), given back after the fit
+        smooth, loss, mets = self.host
+        if num_distrib() <= 1 and not hasattr(self.learn, 'lr_finder'):
+            smooth, loss = DeviceSmoothLoss(smooth.beta), DeviceAvgLoss()
+            mets = L(DeviceAvgMetric(m.func) if type(m) is AvgMetric else m for m in mets)
+        vars(rec).update(smooth_loss=smooth, loss=loss)   # not `rec.loss = ...`: fastai warns of a callback attribute that shadows the learner's
+        self.learn.metrics = mets
+    def after_epoch(self):
+        "The epoch's smoothed losses to the host in one read, as fastai keeps them (0-d CPU tensors), for the plots."
+        if (rec := getattr(self.learn, 'recorder', None)) is None: return
+        idx = [i for i, v in enumerate(rec.losses) if isinstance(v, Tensor) and v.device.type != 'cpu']
+        if idx:
+            for i, v in zip(idx, torch.stack([rec.losses[i] for i in idx]).cpu().unbind()): rec.losses[i] = v
+    def after_fit(self):
+        if (rec := getattr(self.learn, 'recorder', None)) is None or not hasattr(self, 'host'): return
+        smooth, loss, self.learn.metrics = self.host
+        vars(rec).update(smooth_loss=smooth, loss=loss)
 
 # %% ../nbs/04_train.ipynb #022000b2
 def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
@@ -35,6 +83,7 @@ def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
     loss_func = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
     learn = Learner(dls, ifnone(model, resnet18_cifar(len(dls.vocab))), loss_func=loss_func, metrics=accuracy, path=Path(path or '.'), **kwargs)
     learn.recorder.train_metrics = True
+    learn.add_cb(DeviceStats())
     return set_numerics(learn, mixed_precision, compile)
 
 # %% ../nbs/04_train.ipynb #458e7412
@@ -92,9 +141,9 @@ def check_lr_find(lr_find_iters:int|None, lr_rule:str):
         raise CifarError(f"--lr-find-iters must be at least {MIN_LR_ITERS} batches (the LR finder's rules need them), not {lr_find_iters}; or pass a fixed LR")
 
 # %% ../nbs/04_train.ipynb #a9d7a5f2
-def sweep_len(dls:DataLoaders)->int:
-    "The LR finder's batches: one epoch of `dls.train`, from 40 (shorter sweeps are too noisy to read) to 100."
-    return min(max(len(dls.train), 40), 100)
+def sweep_len(dls:DataLoaders, images:int=12_800)->int:
+    "The LR finder's batches: one epoch of `dls.train`, from 40 (shorter sweeps are too noisy to read) to 100, and no more than `images` images unless that is under 40 batches."
+    return min(max(len(dls.train), 40), 100, max(40, images // dls.train.bs))
 
 # %% ../nbs/04_train.ipynb #87b49be9
 def finder_figure(recorder:Recorder, lr_find_iters:int, lr_rule:str, lr:float)->plt.Figure:
@@ -229,7 +278,8 @@ def load_checkpoint(fname)->dict:
 
 # %% ../nbs/04_train.ipynb #7c097fd0
 def restore(learn:Learner, state:dict)->int:
-    "Load `state`'s weights and optimizer into `learn`, on the model's device; the number of epochs already done."
+    "Load `state`'s weights and optimizer into `learn`, on the device of its `dls`; the number of epochs already done."
+    learn.model.to(learn.dls.device)   # where the fit will train it: fastai moves the model only in `before_fit`, after the optimizer is made here
     learn.model.load_state_dict(state['model'])   # copied into the model's own tensors, wherever they are
     learn.create_opt()
     learn.opt.load_state_dict(to_device(state['opt'], one_param(learn.model).device))   # Adam's moments go where their weights are

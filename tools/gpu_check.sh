@@ -14,8 +14,23 @@ set -u -o pipefail
 cd "$(dirname "$0")/.."
 data=${1:-${CIFAR_MINI:-../shared/data/cifar10_mini}}
 out=${2:-${OUT:-runs/gpu-check}}
-[ -x .venv/bin/python ] && export PATH="$PWD/.venv/bin:$PATH"
-py=$(command -v python3 || command -v python)
+# The torch to check: the machine's own where it sees the GPU (the pinned CUDA 13 build sees none on a driver older than R580), in a
+# venv of its own (.venv-gpu) that inherits it and gets the rest of the pins; else the project's pinned .venv (`make install`).
+sys_py=$(command -v python3 || command -v python)
+if [ "${GPU_CHECK_ALLOW_CPU:-}" != 1 ] && "$sys_py" -c "import sys, torch, torchvision; sys.exit(not torch.cuda.is_available())" 2>/dev/null; then
+  if [ ! -x .venv-gpu/bin/cifar-gradcam ]; then
+    echo "using this machine's torch ($("$sys_py" -c 'import torch; print(torch.__version__, "CUDA", torch.version.cuda)')), which sees the GPU: installing the rest into .venv-gpu"
+    "$sys_py" -m venv --system-site-packages .venv-gpu || exit 2
+    grep -vE '^(torch|torchvision|triton|nvidia-|cuda-)' constraints.txt > .venv-gpu/constraints.txt
+    .venv-gpu/bin/python -m pip install -q -c .venv-gpu/constraints.txt -e ".[dev]" || { echo "error: could not install cifar-gradcam beside this machine's torch" >&2; exit 2; }
+  fi
+  export PATH="$PWD/.venv-gpu/bin:$PATH"
+else
+  make -s install || exit 2
+  export PATH="$PWD/.venv/bin:$PATH"
+fi
+py=$(command -v python)
+make -s browser >/dev/null 2>&1 || echo "note: could not install Chromium (make browser needs root): the notebooks' browser cells will fail"
 mkdir -p "$out"; out=$(cd "$out" && pwd); : >"$out/summary.txt"
 [ -d "$data/train" ] || { echo "error: no CIFAR-10 folder at $data; pass one in fastai's layout: make gpu-check DATA=DIR" >&2; exit 2; }
 data=$(cd "$data" && pwd); export CIFAR_MINI=$data PYTHONUNBUFFERED=1
@@ -118,7 +133,7 @@ PY
 }
 step gradcam-cpu-gpu cams
 
-[ $on_cpu = 1 ] || step bench $py bench/bench.py --path "$data" --bs 512 --only plain_fp32,plain,datablock,fast
+[ $on_cpu = 1 ] || step bench $py bench/bench.py --path "$data" --bs 512 --only plain_fp32,plain,datablock,fast --out "$out/bench.json"   # not into bench/: the repository's results stay as measured
 
 ddp() {
   torchrun --standalone --nproc_per_node 2 "$(command -v cifar-gradcam)" --path "$data" --epochs 2 --bs 256 --lr 0.004 --cam-images 64 --out "$out/ddp" --force || return 1
