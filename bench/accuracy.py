@@ -19,22 +19,49 @@ the accuracy of exponential moving averages of the weights (decays 0.9, 0.97 and
 The clock counts what a user waits for before the model is trained: the LR finder and the training steps; the test pass after
 each epoch is measurement and is left out for both sides alike. Runs are interleaved (plain, ours, variants; then the next seed)
 so that a machine's drift hits all of them alike. Prints per-epoch accuracy and seconds, the epochs and seconds each run needs to
-reach the target, the time ratio against the plain loop, and a table over the seeds (mean and spread); writes JSON."""
+reach the target, the time ratio against the plain loop, and a table over the seeds (mean and spread); writes JSON.
+
+A long study spans sessions: every epoch goes to OUT.partial as it comes, and each run keeps its state after every epoch in
+OUT.runs/NAME-seedS.pth (weights, optimiser, schedule, the epochs so far), removed when the run ends. `--resume` keeps the
+finished runs and continues a stopped one from its last finished epoch (its remaining epochs draw a fresh shuffle, seeded by the
+seed and the epoch)."""
 import argparse, json, os, platform, statistics, time
 from pathlib import Path
-import torch, torch.nn.functional as F
+import numpy as np, torch, torch.nn.functional as F
 from torch.utils.data import DataLoader
 import torchvision, torchvision.transforms as T
 import fastai
-from fastai.vision.all import Callback, SGD, OptimWrapper, set_seed, cifar_stats, partial
+from fastai.vision.all import Callback, SGD, OptimWrapper, set_seed, cifar_stats, partial, L
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from cifar_gradcam.core import eval_mode, device_numerics
 from cifar_gradcam.data import cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
-from cifar_gradcam.train import cifar_learner, history, find_lr, LR_RULES
+from cifar_gradcam.train import cifar_learner, history, find_lr, restore, plot_race, LR_RULES
+from cifar_gradcam.core import atomic_path, data_name, save_fig
 import matplotlib.pyplot as plt
 from cifar_gradcam.fast import fast_cifar_dls
 from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
+
+def state_file(a, name, seed): return Path(a.out + '.runs')/f"{name}-seed{seed}.pth"
+
+def builtin(x):
+    "`x` with fastcore's `L` turned into lists and NumPy's numbers into Python's (fastai's optimiser state has both), so that `torch.load(weights_only=True)` reads it back."
+    if isinstance(x, np.generic): return x.item()
+    if isinstance(x, dict): return {k: builtin(v) for k, v in x.items()}
+    return [builtin(o) for o in x] if isinstance(x, (list, tuple)) or type(x).__name__ == 'L' else x
+
+def save_state(a, name, seed, state):
+    "The run's state after an epoch, written whole or not at all."
+    f = state_file(a, name, seed); f.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(f) as tmp: torch.save(builtin(state), tmp)
+
+def load_state(a, name, seed):
+    "The state a stopped run left (None if none, or without --resume); tensors, numbers and strings only."
+    f = state_file(a, name, seed)
+    if not (a.resume and f.exists()): return None
+    state = torch.load(f, map_location='cpu', weights_only=True)
+    print(f"{name:>16} seed {seed}: continuing after epoch {len(state['epochs'])} ({f})", flush=True)
+    return state
 
 def plain(a, dev, seed, on_epoch=lambda epochs: None):
     "The plain loop; per epoch: test accuracy and the training seconds so far, each handed to `on_epoch` as it comes."
@@ -57,7 +84,11 @@ def plain(a, dev, seed, on_epoch=lambda epochs: None):
     opt = torch.optim.SGD(model.parameters(), lr=a.plain_lr, momentum=0.9, nesterov=True, weight_decay=5e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.plain_lr, total_steps=a.plain_epochs * len(dl_tr))
     secs, epochs = 0., []
-    for ep in range(a.plain_epochs):
+    if state := load_state(a, 'plain', seed):
+        for o, k in [(model, 'model'), (opt, 'opt'), (sched, 'sched'), (scaler, 'scaler')]: o.load_state_dict(state[k])
+        epochs = state['epochs']; secs = epochs[-1]['seconds']
+        set_seed(seed * 1000 + len(epochs), reproducible=True)   # the remaining epochs' shuffle and augmentation
+    for ep in range(len(epochs), a.plain_epochs):
         model.train(); start = time.perf_counter()
         for x, y in dl_tr:
             with torch.autocast(dev.type, dtype=dtype or torch.float32, enabled=dtype is not None):
@@ -70,22 +101,23 @@ def plain(a, dev, seed, on_epoch=lambda epochs: None):
             for x, y in dl_te:
                 with torch.autocast(dev.type, dtype=dtype or torch.float32, enabled=dtype is not None): correct += (model(x.to(dev)).argmax(1).cpu() == remap[y]).sum().item()
         epochs.append(dict(epoch=ep + 1, test_acc=correct / len(ds_te), seconds=secs))
+        save_state(a, 'plain', seed, dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), scaler=scaler.state_dict(), epochs=epochs))
         on_epoch(epochs)
     return dict(finder_seconds=0., finder_images=0, train_images=a.plain_epochs * len(dl_tr) * a.bs, epochs=epochs)
 
 class TrainClock(Callback):
-    "The seconds of training steps only: the clock stops for the test pass after each epoch; each epoch's test accuracy and seconds (from `offset`) go to `on_epoch`."
-    order = 100
-    def __init__(self, on_epoch=lambda epochs: None): self.on_epoch, self.offset = on_epoch, 0.
-    def before_fit(self): self.secs, self.per_epoch = 0., []
+    "The seconds of training steps only: the clock stops for the test pass after each epoch; the epochs so far (`epochs`, each with its test accuracy and seconds from `offset`) go to `on_epoch`."
+    order = 100   # after fastai's `SkipToEpoch`: an epoch a resume skips never starts this clock
+    def __init__(self, on_epoch=lambda epochs: None): self.on_epoch, self.offset, self.epochs = on_epoch, 0., []
+    def before_fit(self): self.secs = 0.
     def before_epoch(self): self.start = time.perf_counter()
     def before_validate(self):
         if self.dls.device.type == 'cuda': torch.cuda.synchronize()
         self.secs += time.perf_counter() - self.start
     def after_epoch(self):
-        self.per_epoch.append(self.secs)
-        if not hasattr(self.learn, 'lr_finder'):
-            self.on_epoch([dict(epoch=o['epoch'], test_acc=o['test_acc'], seconds=self.offset + s) for o, s in zip(history(self.recorder), self.per_epoch)])
+        if hasattr(self.learn, 'lr_finder') or self.epoch < len(self.epochs): return   # the finder's sweep, or an epoch done before a resume
+        self.epochs.append(dict(epoch=self.epoch + 1, test_acc=history(self.recorder)[-1]['test_acc'], seconds=self.offset + self.secs))
+        self.on_epoch(self.epochs)
 
 class WeightEMA(Callback):
     "Exponential moving averages of the weights (and BatchNorm statistics), one per decay, for a test accuracy of their own."
@@ -111,21 +143,30 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
     dls = fast_cifar_dls(a.path, bs=bs, seed=seed, device=dev, limit=a.limit, **(dict(erase=0.5) if 'cutout' in ch else {}))
     opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else {}
     if 'nesterov' in ch: opt = dict(opt_func=partial(OptimWrapper, opt=torch.optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4))
+    state = load_state(a, variant, seed)
+    if state and not a.no_ema: raise SystemExit("error: a run stopped midway continues only with --no-ema (the weight averages are not kept); add --no-ema")
     ema = WeightEMA(() if a.no_ema else (0.9, 0.97, 0.99))
-    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[clock := TrainClock(on_epoch), ema], **opt)
+    def save_and_report(epochs):
+        save_state(a, variant, seed, dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epochs_done=len(epochs), epochs=epochs,
+                                          lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images))
+        on_epoch(epochs)
+    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[clock := TrainClock(save_and_report), ema], **opt)
     pick = next((p for p in LR_RULES if p in ch), 'bottom')
     finder_secs, finder_images, sugg = 0., 0, {}
-    if 'fixed' in ch: lr = a.fixed_lr
+    if state:
+        lr, sugg, finder_secs, finder_images = state['lr'], state['suggestions'], state['finder_seconds'], state['finder_images']
+        clock.epochs, state['opt']['hypers'] = state['epochs'], L(state['opt']['hypers'])   # fastai keeps its hypers in an `L`
+        restore(learn, state)
+    elif 'fixed' in ch: lr = a.fixed_lr
     else:
         iters = next((int(c[6:]) for c in ch if c.startswith('finder')), a.finder_iters)   # finderN: N batches; None: the library's `sweep_len`
         start = time.perf_counter()
         lr, sugg, fig = find_lr(learn, iters, pick, show_progress=False)
         finder_secs, finder_images = time.perf_counter() - start, len(learn.recorder.lrs) * bs
         plt.close(fig)
-    clock.offset = finder_secs
-    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr)
-    clock = learn.train_clock
-    epochs = [dict(epoch=o['epoch'], test_acc=o['test_acc'], seconds=finder_secs + s) for o, s in zip(history(learn.recorder), clock.per_epoch)]
+    clock.offset = clock.epochs[-1]['seconds'] if clock.epochs else finder_secs
+    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr, start_epoch=len(clock.epochs))
+    epochs = clock.epochs
     return dict(lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images,
                 train_images=a.epochs * len(dls.train) * bs, test_acc_tta=flip_tta(learn), epochs=epochs,
                 test_acc_ema={str(d): accuracy_of(m, dls.valid) for d, m in ema.avgs.items()})
@@ -179,6 +220,7 @@ def main():
             on_epoch = partial(write_partial, name, seed)
             r = plain(a, dev, seed, on_epoch) if name == 'plain' else ours(a, dev, seed, name, on_epoch)
             runs.setdefault(name, []).append(dict(seed=seed, **r))
+            state_file(a, name, seed).unlink(missing_ok=True)   # finished: OUT.partial holds it now
             accs = ' '.join(f"{o['test_acc']:.1%}" for o in r['epochs'])
             extra = '' if name == 'plain' else (f" (finder {r['finder_seconds']:.0f} s, lr {r['lr']:.2e}), flip-TTA {r['test_acc_tta']:.1%}, EMA "
                                                 + ' '.join(f"{d}: {v:.1%}" for d, v in r['test_acc_ema'].items()))
@@ -202,11 +244,12 @@ def main():
         tta = spread([x * 100 for x in r['test_acc_tta'] if x is not None]) if r['name'] != 'plain' else '-'
         print(f"| {r['name']} | {spread([x * 100 for x in r['test_acc']])}% | {tta} | {spread(r['epoch_seconds'])} | "
               f"{spread(r['epochs_to_target'])} | {spread(r['seconds_to_target'])} | {spread(r['ratio'])} |")
-    res = dict(device=device_desc(dev), bs=a.bs, epochs=a.epochs, plain_epochs=a.plain_epochs, plain_numerics=a.plain_numerics, data=a.path, seeds=a.seeds, target=target,
+    res = dict(device=device_desc(dev), data_name=data_name(a.path, a.limit), bs=a.bs, epochs=a.epochs, plain_epochs=a.plain_epochs, plain_numerics=a.plain_numerics, data=a.path, seeds=a.seeds, target=target,
                versions=dict(python=platform.python_version(), torch=torch.__version__, fastai=fastai.__version__), rows=rows, runs=runs)
     os.makedirs(os.path.dirname(a.out) or '.', exist_ok=True)
     with open(a.out + '.tmp', 'w') as f: json.dump(res, f, indent=2)
     os.replace(a.out + '.tmp', a.out)
-    print(f"wrote {a.out}")
+    save_fig(plot_race(res), Path(a.out).with_suffix('.png'))   # test accuracy per epoch, the original's 91.24% drawn across
+    print(f"wrote {a.out} and {Path(a.out).with_suffix('.png')}")
 
 if __name__ == '__main__': main()

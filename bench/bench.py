@@ -24,15 +24,11 @@ from torch.utils.data import DataLoader
 import torchvision, torchvision.transforms as T
 import fastai
 from fastai.vision.all import set_seed, cifar_stats
-from cifar_gradcam.core import device_numerics, native_bf16
+from cifar_gradcam.core import device_numerics, native_bf16, cpu_name
 from cifar_gradcam.data import cifar_dls, cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
 from cifar_gradcam.train import cifar_learner, train, history
 from cifar_gradcam.fast import fast_cifar_dls
-
-def cpu_name():
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or platform.machine()
 
 def device_desc(dev):
     if dev.type == 'cuda': return f"{torch.cuda.get_device_name(dev)} (CUDA {torch.version.cuda}), host {os.cpu_count()} cores"

@@ -6,9 +6,9 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/cli.html.md"""
 
 # %% auto #0
 __all__ = ['parse_lr', 'parse_cams', 'check_options', 'prepare_out', 'RunSettings', 'new_run', 'resumed_run', 'run_dls',
-           'run_fit', 'model_card', 'save_model', 'run_outputs', 'run_metrics', 'write_reports', 'run_pipeline',
-           'interrupted_message', 'cifar_gradcam_command', 'parse_options', 'cifar_gradcam_cmd', 'load_run_model',
-           'load_pickled_learner', 'top_text', 'explain_images', 'explain_command', 'explain_cmd']
+           'run_caption', 'run_fit', 'model_card', 'save_model', 'run_outputs', 'run_metrics', 'write_reports',
+           'run_pipeline', 'interrupted_message', 'cifar_gradcam_command', 'parse_options', 'cifar_gradcam_cmd',
+           'load_run_model', 'load_pickled_learner', 'top_text', 'explain_images', 'explain_command', 'explain_cmd']
 
 # %% ../nbs/09_cli.ipynb #65b6177c
 import json, sys, signal
@@ -114,6 +114,11 @@ def run_dls(cfg:RunSettings, datablock:bool=False, workers:int=None, device=None
     if not len(dls.train): raise CifarError(f"--bs {cfg.bs} is more than the {len(dls.train_ds)} training images; pass a smaller --bs")
     return dls
 
+# %% ../nbs/09_cli.ipynb #1b6fc2a1
+def run_caption(learn:Learner)->str:
+    "The data and the machine of `learn`'s run, for the caption under each of its figures."
+    return f"data: {data_name(learn.dls.path, len(learn.dls.valid_ds))}; machine: {machine_name(learn.dls.device)}, {numerics(learn)}"
+
 # %% ../nbs/09_cli.ipynb #684e3796
 def run_fit(learn:Learner, cfg:RunSettings, state:dict=None, show_progress:bool=None)->float:
     "Find the LR if `cfg` has none (saving `lr_find.png`), then fit with checkpoints (and a `CamHistory`) into `learn.path`; the seconds of the fit."
@@ -122,7 +127,7 @@ def run_fit(learn:Learner, cfg:RunSettings, state:dict=None, show_progress:bool=
         cfg.lr_find_iters = ifnone(cfg.lr_find_iters, sweep_len(learn.dls))
         with step(f"LR finder: {cfg.lr_find_iters} batches of {cfg.bs}"): cfg.lr, cfg.lr_picks, fig = find_lr(learn, cfg.lr_find_iters, cfg.lr_rule, show_progress)
         print(f"lr_max {cfg.lr:.2e} ({cfg.lr_rule})", flush=True)
-        save_fig(fig, out/RUN.lr_find.name)
+        save_fig(caption_fig(fig, run_caption(learn)), out/RUN.lr_find.name)
     if cfg.history_images and not rank_distrib():   # the maps forming, epoch by epoch (rank 0 of a data-parallel run)
         learn.add_cb(CamHistory(cfg.history_images, cfg.layer, out/RUN.cam_history_data.name, state['epochs_done'] if state else 0))
     with data_parallel(learn): secs = fit_with_checkpoints(learn, cfg.epochs, cfg.lr, out/RUN.checkpoint.name, asdict(cfg), state, show_progress)
@@ -149,15 +154,15 @@ def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, methods=None, cam_imag
     title = f"ResNet18 on {len(learn.dls.train_ds):,} CIFAR-10 images, {cfg.epochs} epochs, lr_max {cfg.lr:.2e}"
     methods, n_test = ifnone(methods, GRADIENT_CAMS), len(learn.dls.valid_ds)
     with step("saving the curves, the model and the Learner"):   # each step says when it starts and ends: minutes on a CPU, none silent
-        save_fig(plot_curves(learn.recorder, title), out/RUN.curves.name)
+        save_fig(caption_fig(plot_curves(learn.recorder, title), note := run_caption(learn)), out/RUN.curves.name)
         save_model(learn, out, layer)
         export_learner(learn, out/RUN.learner.name)
     with step(f"predicting the {n_test:,} test images"): interp = cifar_interp(learn)
     with step("drawing the confusion matrix, the mistakes, their Grad-CAM and the Grad-CAM history"):
         for f, fig in [(RUN.confusion, plot_confusion(interp)), (RUN.misclassified, plot_misclassified(interp, k)),
-                       (RUN.gradcam, plot_gradcam_misclassified(interp, layer)), (RUN.cams, plot_cam_methods(interp, layer, methods))]: save_fig(fig, out/f.name)
+                       (RUN.gradcam, plot_gradcam_misclassified(interp, layer)), (RUN.cams, plot_cam_methods(interp, layer, methods))]: save_fig(caption_fig(fig, note), out/f.name)
         hist = learn.cam_history.as_dict() if hasattr(learn, 'cam_history') else None
-        if hist: save_fig(plot_cam_history(hist, learn.dls.vocab), out/RUN.cam_history.name)
+        if hist: save_fig(caption_fig(plot_cam_history(hist, learn.dls.vocab), note), out/RUN.cam_history.name)
     with step(f"Grad-CAM of the {n_test:,} test images, its faithfulness, and the mistakes' true classes"):
         pred_maps, faithful = interp_cams(interp, layer)
         wrong = misclassified(interp)
@@ -176,7 +181,7 @@ def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict,
                 lr_find_iters=cfg.lr_find_iters if finder else 0, lr_find_images=cfg.lr_find_iters * cfg.bs if finder else 0,
                 epochs=cfg.epochs, bs=cfg.bs,
                 n_params=sum(p.numel() for p in learn.model.parameters()), seed=cfg.seed, device=device_name(dls.device),
-                train_seconds=train_seconds, train_images=(cfg.epochs - start) * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
+                train_seconds=(state or {}).get('seconds', 0.) + train_seconds, train_images=cfg.epochs * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
                 world_size=world, fast_data=not datablock, numerics=numerics(learn),
                 train_size=len(dls.train_ds), test_size=len(dls.valid_ds), data=str(dls.path), limit=cfg.limit,
                 gradcam_faithfulness=found['faithfulness'], cam_scores=found['cam_scores'],

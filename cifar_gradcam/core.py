@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #710f0fb3
 from __future__ import annotations
-import json, os, shutil, subprocess, sys, time, warnings
+import json, os, platform, shutil, subprocess, sys, time, warnings
 from fastprogress.fastprogress import progress_bar
 from contextlib import contextmanager
 try: import fcntl
@@ -16,10 +16,11 @@ warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated')
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'file_lock', 'save_fig', 'save_weights', 'export_learner',
-           'eval_mode', 'native_bf16', 'cuda_bf16', 'device_numerics', 'numerics_name', 'device_name', 'unseen_gpus',
-           'announce_device', 'synchronize', 'Stopwatch', 'interactive', 'with_bar', 'step', 'tf32_flags', 'exact_fp32',
-           'default_cache_dir', 'mini_path', 'in_test', 'caught_warnings']
+__all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'file_lock', 'save_fig', 'caption_fig', 'save_weights',
+           'export_learner', 'eval_mode', 'native_bf16', 'cuda_bf16', 'device_numerics', 'numerics_name', 'device_name',
+           'cpu_name', 'machine_name', 'unseen_gpus', 'announce_device', 'synchronize', 'Stopwatch', 'interactive',
+           'with_bar', 'step', 'tf32_flags', 'exact_fp32', 'default_cache_dir', 'mini_path', 'data_name', 'in_test',
+           'caught_warnings']
 
 # %% ../nbs/00_core.ipynb #9803a504
 class CifarError(ValueError):
@@ -64,6 +65,12 @@ def save_fig(fig:plt.Figure, path, dpi:int=120)->Path:
     with atomic_path(path) as tmp: fig.savefig(tmp, format='png', dpi=dpi, bbox_inches='tight')
     plt.close(fig)
     return Path(path)
+
+# %% ../nbs/00_core.ipynb #7bfcd37c
+def caption_fig(fig:plt.Figure, text:str)->plt.Figure:
+    "`fig` with `text` (the data, the machine) written under it."
+    fig.text(0.5, 0, text, ha='center', va='top', fontsize=8, color='0.35', wrap=True)
+    return fig
 
 # %% ../nbs/00_core.ipynb #f96564e2
 def save_weights(model:nn.Module, path)->Path:
@@ -117,6 +124,18 @@ def device_name(device)->str:
     "`cpu`, or the device and the GPU's name: `cuda:0 (Tesla T4)`."
     device = torch.device(device)
     return f"{device} ({torch.cuda.get_device_name(device)})" if device.type == 'cuda' else str(device)
+
+# %% ../nbs/00_core.ipynb #79b18070
+def cpu_name()->str:
+    "The CPU's model, as `/proc/cpuinfo` names it (Linux), else what `platform` knows."
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or platform.machine()
+
+# %% ../nbs/00_core.ipynb #3b3de542
+def machine_name(device)->str:
+    "`device_name`, with the CPU's model and cores for a CPU: `cpu (Intel(R) Xeon(R) Processor, 2 cores)`."
+    device = torch.device(device)
+    return f"cpu ({cpu_name()}, {os.cpu_count()} cores)" if device.type == 'cpu' else device_name(device)
 
 # %% ../nbs/00_core.ipynb #7449b951
 def unseen_gpus()->str:
@@ -197,6 +216,15 @@ def mini_path()->Path:
     else: found = first(p/'shared'/'data'/'cifar10_mini' for p in [Path.cwd(), *Path.cwd().parents] if (p/'shared'/'data'/'cifar10_mini').is_dir())
     if found is None or not found.is_dir(): raise CifarError(f"the test data cifar10_mini is missing ({found}): set CIFAR_MINI to its folder")
     return found.resolve()
+
+# %% ../nbs/00_core.ipynb #c60bdb3a
+def data_name(path, n_test:int=None)->str:
+    "How figures name the data in the folder `path` (with `n_test` test images; default: counted): `CIFAR-10 (JPEG copy, 5,000 test images)` for JPEG files, else the folder's name."
+    test = Path(path)/'test'
+    files = [f for f in test.rglob('*') if f.suffix.lower() in ('.png', '.jpg', '.jpeg')] if test.is_dir() else []
+    n = ifnone(n_test, len(files))
+    jpeg = bool(files) and all(f.suffix.lower() in ('.jpg', '.jpeg') for f in files[:50])
+    return f"CIFAR-10 (JPEG copy, {n:,} test images)" if jpeg else f"{Path(path).name} ({n:,} test images)"
 
 # %% ../nbs/00_core.ipynb #065db942
 def in_test()->bool:

@@ -1,4 +1,4 @@
-"""Batched, hook-based Grad-CAM on any layer of any PyTorch model: one forward and one backward pass a batch, safe under `no_grad`, in-place ops and mixed precision, checked number for number against Captum; overlays and a faithfulness score.
+"""Batched, hook-based Grad-CAM on any layer of any PyTorch model (NCHW, NHWC or tokens; the layer found from the model when none is named): one forward and one backward pass a batch, safe under `no_grad`, in-place ops and mixed precision, checked number for number against Captum; overlays and a faithfulness score.
 
 Docs: https://cifar-gradcam.github.io/cifar_gradcam/gradcam.html.md"""
 
@@ -16,12 +16,12 @@ from fastai.distributed import rank_distrib
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CAMS', 'GRADIENT_CAMS', 'DELETION_FRAC', 'find_layer', 'KeepOutput', 'minmax_scale', 'CamPass', 'cam_maps',
-           'grad_cam', 'upsample_cams', 'show_cam', 'most_salient', 'mask_top', 'class_prob', 'deletion_drop',
-           'faithfulness', 'saliency_curves', 'randomized_copies', 'rank_correlation', 'interp_batch',
-           'plot_gradcam_misclassified', 'interp_cams', 'compare_cams', 'cam_verdict', 'cam_rows', 'cams_table',
-           'plot_cam_methods', 'CamHistory', 'save_cam_history', 'load_cam_history', 'cam_history_numbers',
-           'plot_cam_history']
+__all__ = ['CAMS', 'GRADIENT_CAMS', 'DELETION_FRAC', 'find_layer', 'KeepOutput', 'minmax_scale', 'CamPass', 'grid_fits',
+           'token_grid', 'map_layout', 'to_nchw', 'model_output', 'find_cam_layer', 'cam_layer', 'cam_maps', 'grad_cam',
+           'upsample_cams', 'show_cam', 'most_salient', 'mask_top', 'class_prob', 'deletion_drop', 'faithfulness',
+           'saliency_curves', 'randomized_copies', 'rank_correlation', 'head_of', 'plot_gradcam_misclassified',
+           'interp_cams', 'compare_cams', 'cam_verdict', 'cam_rows', 'cams_table', 'plot_cam_methods', 'CamHistory',
+           'save_cam_history', 'load_cam_history', 'cam_history_numbers', 'plot_cam_history']
 
 # %% ../nbs/06_gradcam.ipynb #dfbf0346
 def find_layer(model:nn.Module, layer)->tuple:
@@ -54,8 +54,8 @@ def minmax_scale(maps:Tensor)->Tensor:
 
 # %% ../nbs/06_gradcam.ipynb #87ff03a1
 class CamPass:
-    "What a CAM method sees of one batch: the `model` and its input `x`, the layer's activations `act` and the gradients `grad` of the `targets`' logits with respect to them (both (N, C, h, w), float32), and `bs`, the images a forward pass may take."
-    def __init__(self, model:nn.Module, x:Tensor, act:Tensor, grad:Tensor, targets:Tensor, bs:int=256): store_attr()
+    "What a CAM method sees of one batch: the `model` and its input `x`, the layer's activations `act` and the gradients `grad` of the `targets`' logits with respect to them (both (N, C, h, w), float32), `bs`, the images a forward pass may take, and `output`, where the class scores are in the model's output (`model_output`)."
+    def __init__(self, model:nn.Module, x:Tensor, act:Tensor, grad:Tensor, targets:Tensor, bs:int=256, output=None): store_attr()
 
 # %% ../nbs/06_gradcam.ipynb #49764f18
 def _gradcam(p:CamPass):
@@ -64,48 +64,128 @@ def _gradcam(p:CamPass):
 
 CAMS = {'gradcam': _gradcam}   # method name -> a function of a `CamPass` giving the maps (N, h, w) before the ReLU
 
+# %% ../nbs/06_gradcam.ipynb #7012eeef
+def grid_fits(h:int, w:int, size)->bool:
+    "Whether an `h` x `w` grid is the input's `size` (H, W) divided by one stride, rounded down or up: the shape of a map of that input."
+    H, W = size
+    return any(h in (H // s, -(-H // s)) and w in (W // s, -(-W // s)) for s in range(1, max(H, W) + 1))
+
+# %% ../nbs/06_gradcam.ipynb #78f32fd9
+def token_grid(n:int, size)->tuple:
+    "The grid `(h, w)` of `n` patch tokens of an input of `size`, if exactly one fits, else None."
+    grids = [(h, n // h) for h in range(1, n + 1) if n % h == 0 and grid_fits(h, n // h, size)]
+    return grids[0] if len(grids) == 1 else None
+
+# %% ../nbs/06_gradcam.ipynb #2dd0bf5e
+def map_layout(shape, size, layout:str=None, conv:bool=False)->tuple:
+    "`(layout, prefix)`: how a layer's output `shape` holds a map of an input of `size` (H, W): `'nchw'`, `'nhwc'`, or `'tokens'` after `prefix` class or distillation tokens. Told apart by which reading gives a grid of the input, or named by `layout`; a tie between NCHW and NHWC goes to NCHW for a layer of convolutions (`conv`). A `CifarError` when no reading fits, or several."
+    shape, fits = tuple(shape), []
+    if len(shape) == 4: fits = [(l, 0) for l, (h, w) in [('nchw', shape[2:]), ('nhwc', shape[1:3])] if grid_fits(h, w, size)]
+    if len(shape) == 3: fits = [('tokens', k) for k in (0, 1, 2) if token_grid(shape[1] - k, size)]
+    if layout: fits = [f for f in fits if f[0] == layout]
+    if conv and len(fits) == 2: fits = fits[:1]
+    if len(fits) == 1: return fits[0]
+    what = f"{size[0]}x{size[1]} input"
+    if not fits: raise CifarError(f"an output of shape {shape} is not {'an ' + layout if layout else 'a'} map of a {what} (NCHW, NHWC or tokens); pick a layer with a spatial output{'' if layout else ', or pass layout='}")
+    raise CifarError(f"an output of shape {shape} reads as a map of a {what} in two ways ({' and '.join(l for l, _ in fits)}); pass layout='nchw' or 'nhwc'")
+
+# %% ../nbs/06_gradcam.ipynb #d9e0a657
+def to_nchw(t:Tensor, layout:str, prefix:int, size)->Tensor:
+    "`t`, a layer's output (or its gradient) in `layout` (see `map_layout`), as (N, C, h, w)."
+    if layout == 'nchw': return t
+    if layout == 'nhwc': return t.permute(0, 3, 1, 2)
+    h, w = token_grid(t.shape[1] - prefix, size)
+    return t[:, prefix:].reshape(len(t), h, w, t.shape[2]).permute(0, 3, 1, 2)
+
+# %% ../nbs/06_gradcam.ipynb #964f9877
+def model_output(out, output=None)->Tensor:
+    "The class scores (N, classes) in a model's output `out`: `out` itself, or `output` (a function of it, or an index or key into it)."
+    if output is not None: out = output(out) if callable(output) else out[output]
+    if isinstance(out, Tensor) and out.dim() == 2: return out
+    if isinstance(out, dict): raise CifarError(f"the model returns a dict ({', '.join(map(str, out))}); pass output= the key of its class scores")
+    if isinstance(out, (tuple, list)): raise CifarError(f"the model returns a {type(out).__name__} of {len(out)}; pass output= the index of its class scores, or a function of the output")
+    raise CifarError(f"the class scores must be (N, classes), not {tuple(getattr(out, 'shape', ()))}; pass output= a function of the model's output that gives them")
+
+# %% ../nbs/06_gradcam.ipynb #2500fa9c
+def _is_conv(m:nn.Module)->bool:
+    "Whether `m` is made of convolutions: a 2-d convolution or BatchNorm in it, and no LayerNorm."
+    kinds = [type(o) for o in m.modules()]
+    return any(issubclass(k, (nn.Conv2d, nn.BatchNorm2d)) for k in kinds) and not any(issubclass(k, nn.LayerNorm) for k in kinds)
+
+# %% ../nbs/06_gradcam.ipynb #64eaf362
+def find_cam_layer(model:nn.Module, x:Tensor)->str:
+    "The name of the module of `model` whose output is its last spatial map (NCHW or NHWC, more than 1x1) for the input `x`, found in one forward pass of one image."
+    size, x1, seen = tuple(x.shape[-2:]), x[:1], []
+    def record(name, m, i, o): seen.append((name, m, o, bool(i) and i[0] is x1))
+    hooks = [m.register_forward_hook(partial(record, n)) for n, m in model.named_modules() if n]
+    try:
+        with torch.no_grad(), eval_mode(model): model(x1)
+    finally:
+        for h in hooks: h.remove()
+    def layout(o, m):
+        if not isinstance(o, Tensor) or o.dim() not in (3, 4): return None
+        try: return map_layout(o.shape, size, conv=_is_conv(m))
+        except CifarError: return None
+    spatial = [i for i, (n, m, o, _) in enumerate(seen) if (l := layout(o, m)) and l[0] != 'tokens' and to_nchw(o, *l, size).shape[-2:].numel() > 1]
+    tokens = [n for i, (n, m, o, _) in enumerate(seen) if i > (spatial[-1] if spatial else -1) and (l := layout(o, m)) and l[0] == 'tokens']
+    if tokens:
+        norms = [n for n in tokens if isinstance(dict(model.named_modules())[n], nn.LayerNorm)] or tokens
+        raise CifarError(f"this model works on tokens after its last spatial map; pass layer= (the last block's first norm is the usual choice) and layout='tokens'; candidates: {', '.join(norms[-3:])}")
+    if not spatial: raise CifarError(f"no module of this model outputs a spatial map of a {size[0]}x{size[1]} input; pass layer=")
+    last = seen[spatial[-1]][2]
+    same = [n for n, m, o, fed in seen if o is last and not fed] or [n for n, m, o, fed in seen if o is last]
+    return same[-1]   # hooks fire as modules finish: the outermost last
+
+# %% ../nbs/06_gradcam.ipynb #5f1b7710
+def cam_layer(model:nn.Module, layer, x:Tensor)->str:
+    "The name of `layer` in `model`, or, if it is None, of the layer `find_cam_layer` finds for the input `x`."
+    return find_layer(model, find_cam_layer(model, x) if layer is None else layer)[0]
+
 # %% ../nbs/06_gradcam.ipynb #f86958af
-def _act_grad(model, x, module, name, targets):
-    "The layer's output for `x`, the gradient of the `targets`' logits (default: the predicted ones) with respect to it, in float32, and the targets."
+def _act_grad(model, x, module, name, targets, layout=None, output=None):
+    "The layer's output for `x` and the gradient of the `targets`' logits (default: the predicted ones) with respect to it, both (N, C, h, w) in float32, and the targets."
     with torch.inference_mode(False), torch.enable_grad():
         x = x.detach().clone().requires_grad_(True)   # a graph even when every parameter is frozen
-        with KeepOutput(module) as hook: logits = model(x)
+        with KeepOutput(module) as hook: logits = model_output(model(x), output)
         if hook.calls != 1: raise CifarError(f"layer {name!r} ran {hook.calls} times in one forward pass; pick a layer that runs once (e.g. a conv or a whole block)")
-        act = hook.stored
-        if act.dim() != 4: raise CifarError(f"Grad-CAM needs a layer with a (N, C, H, W) output; {name!r} gives {tuple(act.shape)}: pick a conv layer or block")
+        act, size = hook.stored, tuple(x.shape[-2:])
+        try: read = map_layout(act.shape, size, layout, _is_conv(module))
+        except CifarError as e: raise CifarError(f"layer {name!r}: {e}") from None
         targets = logits.argmax(1) if targets is None else targets.to(logits.device).long()
         grad = torch.autograd.grad(logits.gather(1, targets[:, None]).sum(), act)[0].float()
-    return act.detach().float(), grad, targets
+    return to_nchw(act.detach().float(), *read, size), to_nchw(grad, *read, size), targets
 
 def cam_maps(model:nn.Module,       # any PyTorch model with a convolutional layer
              x:Tensor,               # a batch of inputs, (N, C, H, W), on the model's device
-             layer='layer4',         # a module of `model` or its dotted name
+             layer=None,             # a module of `model` or its dotted name; `None`: the last spatial map (`find_cam_layer`)
              targets=None,           # class indices (N,) to explain; `None`: each image's predicted class
              methods=('gradcam',),   # names of `CAMS` (one name is one method); one forward and backward pass a batch serves them all
              bs:int=256,             # images a forward pass, to bound memory (Score-CAM's passes take `bs` masked copies of an image)
              scale:bool=True,        # min-max scale each map to [0, 1]
+             layout:str=None,        # how the layer holds its map: 'nchw', 'nhwc' or 'tokens' (`map_layout`); `None`: told from its shape
+             output=None,            # where the class scores are in the model's output, if it is not one tensor (`model_output`)
             )->dict:
     "`{method: maps}`, each maps (N, h, w) of `layer` for `targets` at the layer's resolution, in float32 on `x`'s device."
     methods = [methods] if isinstance(methods, str) else list(methods)
     if unknown := [m for m in methods if m not in CAMS]: raise CifarError(f"unknown CAM method {unknown[0]!r}; use one of {', '.join(CAMS)}")
-    name, module = find_layer(model, layer)
+    name, module = find_layer(model, cam_layer(model, layer, x))
     if targets is not None:
         targets = torch.as_tensor(targets).reshape(-1)
         if len(targets) != len(x): raise CifarError(f"got {len(targets)} targets for {len(x)} images; pass one class index an image, or None")
     maps = {m: [] for m in methods}
     with eval_mode(model), exact_fp32():   # float32 passes in float32, not TF32, on a GPU too
         for i in range(0, len(x), bs):
-            p = CamPass(model, x[i:i+bs], *_act_grad(model, x[i:i+bs], module, name, None if targets is None else targets[i:i+bs]), bs=bs)
+            p = CamPass(model, x[i:i+bs], *_act_grad(model, x[i:i+bs], module, name, None if targets is None else targets[i:i+bs], layout, output), bs=bs, output=output)
             for m in methods: maps[m].append((minmax_scale if scale else noop)(F.relu(CAMS[m](p))))
     maps = {m: torch.cat(o) for m, o in maps.items()}
     if first(maps.values()).shape[-2:] == (1, 1):
-        warnings.warn(f"the CAMs of {name!r} are 1x1 maps, which carry no spatial information; pick an earlier layer such as 'layer4' or 'layer3'")
+        warnings.warn(f"the CAMs of {name!r} are 1x1 maps, which carry no spatial information; pick an earlier layer (layer=None finds the last spatial one)")
     return maps
 
 # %% ../nbs/06_gradcam.ipynb #eeaf552f
-def grad_cam(model:nn.Module, x:Tensor, layer='layer4', targets=None, bs:int=256, scale:bool=True)->Tensor:
-    "Grad-CAM maps (N, h, w) of `layer` for `targets`, at the layer's resolution, in float32 on `x`'s device: `cam_maps`'s for `'gradcam'` alone."
-    return cam_maps(model, x, layer, targets, ['gradcam'], bs, scale)['gradcam']
+def grad_cam(model:nn.Module, x:Tensor, layer=None, targets=None, bs:int=256, scale:bool=True, layout:str=None, output=None)->Tensor:
+    "Grad-CAM maps (N, h, w) of `layer` (default: `find_cam_layer`'s) for `targets`, at the layer's resolution, in float32 on `x`'s device: `cam_maps`'s for `'gradcam'` alone."
+    return cam_maps(model, x, layer, targets, ['gradcam'], bs, scale, layout, output)['gradcam']
 
 # %% ../nbs/06_gradcam.ipynb #87ad4552
 def upsample_cams(maps:Tensor, size=(32, 32))->Tensor:
@@ -150,7 +230,7 @@ def _scorecam(p:CamPass):
     "Score-CAM (Wang et al., CVPR Workshops 2020): sum_k w_k A_k with w = softmax_k y(x * s(up(A_k))), the target's logit on the input masked by each channel (upsampled, min-max scaled)."
     up = F.interpolate(p.act, size=p.x.shape[-2:], mode='bilinear', align_corners=True)
     masks = minmax_scale(up.flatten(0, 1)).view_as(up).to(p.x.dtype)   # each channel scaled to [0, 1]
-    def scores(n): return torch.cat([p.model(p.x[n] * masks[n, i:i+p.bs, None]).float()[:, p.targets[n]] for i in range(0, masks.shape[1], p.bs)])
+    def scores(n): return torch.cat([model_output(p.model(p.x[n] * masks[n, i:i+p.bs, None]), p.output).float()[:, p.targets[n]] for i in range(0, masks.shape[1], p.bs)])
     with torch.no_grad(): w = torch.stack([scores(n) for n in range(len(p.x))]).softmax(1)
     return (w[:, :, None, None] * p.act).sum(1)
 
@@ -203,12 +283,12 @@ def saliency_curves(model:nn.Module, x:Tensor, maps:Tensor, targets:Tensor, step
 
 # %% ../nbs/06_gradcam.ipynb #5022fb54
 def randomized_copies(model:nn.Module, stages=('linear', 'layer4', 'layer3', 'layer2', 'layer1'), seed:int=0)->list:
-    "`(stage, copy of model)` pairs, with the layers re-initialised cumulatively from the head down to each `stage` (the cascade): the same weights on any device, and no random state changed."
+    "`(stage, copy of model)` pairs, with the layers re-initialised cumulatively from the head down to each `stage` (a module's name, or a tuple of names re-initialised together; the cascade): the same weights on any device, and no random state changed."
     device, m, out = one_param(model).device, deepcopy(model).cpu(), []
     with torch.random.fork_rng(devices=[]):                 # the CPU's generator draws every weight, and is given back after
         torch.random.default_generator.manual_seed(seed)   # not `torch.manual_seed`, which reseeds every GPU as well
         for s in stages:
-            for o in find_layer(m, s)[1].modules():
+            for o in [o for name in ([s] if isinstance(s, str) else s) for o in find_layer(m, name)[1].modules()]:
                 if hasattr(o, 'reset_parameters'): o.reset_parameters()   # BatchNorm's too: weights, and running statistics
             out.append((s, deepcopy(m).to(device)))
     return out
@@ -220,23 +300,30 @@ def rank_correlation(a:Tensor, b:Tensor)->Tensor:
     ra, rb = ra - ra.mean(1, keepdim=True), rb - rb.mean(1, keepdim=True)
     return (ra * rb).sum(1) / (ra.norm(dim=1) * rb.norm(dim=1)).clamp_min(1e-12)
 
-# %% ../nbs/06_gradcam.ipynb #db8dc848
-def interp_batch(interp:ClassificationInterpretation, idxs)->Tensor:
-    "The normalised inputs of `interp.dl`'s images at `idxs`, as one batch on its device, made by the loader's own transforms."
-    dl = interp.dl
-    b = dl.do_batch([dl.do_item(i) for i in tensor(idxs).reshape(-1).tolist()])   # as the loader makes a batch, for these items
-    return dl.after_batch(to_device(b, dl.device))[0]
+# %% ../nbs/06_gradcam.ipynb #43998036
+def head_of(model:nn.Module, layer:str, x:Tensor)->tuple:
+    "The names of the modules with weights of their own that run after `layer` (and outside it) in a forward pass of one image of `x`: the head."
+    order, x1 = [], x[:1]
+    hooks = [m.register_forward_hook(lambda m, i, o, n=n: order.append(n)) for n, m in model.named_modules() if n]
+    try:
+        with torch.no_grad(), eval_mode(model): model(x1)
+    finally:
+        for h in hooks: h.remove()
+    mods, after = dict(model.named_modules()), order[len(order) - order[::-1].index(layer):]
+    own = lambda m: any(True for _ in m.parameters(recurse=False)) or any(True for _ in m.buffers(recurse=False))
+    return tuple(n for n in dict.fromkeys(after) if own(mods[n]) and not n.startswith(layer + '.'))
 
 # %% ../nbs/06_gradcam.ipynb #90db761d
-def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer4', k:int=8)->plt.Figure:
-    "For the `k` highest-loss misclassified images: the image, the Grad-CAM of the predicted class, the Grad-CAM of the true class."
-    idxs = misclassified(interp, k)
+def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer=None, k:int=8)->plt.Figure:
+    "For the `k` highest-loss misclassified images: the image as the model saw it, the Grad-CAM of the predicted class, the Grad-CAM of the true class; `layer` (default: `find_cam_layer`'s) of any classifier's model, from fastai's `ClassificationInterpretation` or ours."
+    interp, idxs = interp_preds(interp), misclassified(interp, k)
     if not len(idxs):
         fig, ax = plt.subplots(figsize=(6, 2)); ax.set_axis_off()
         ax.text(.5, .5, 'no misclassified test images: nothing to explain', ha='center', va='center')
         return fig
     pred, true = interp.decoded[idxs], interp.targs[idxs]
     x = interp_batch(interp, idxs)
+    layer = cam_layer(interp.learn.model, layer, x)
     maps = grad_cam(interp.learn.model, torch.cat([x, x]), layer, torch.cat([pred, true]))
     n, vocab = len(idxs), interp.vocab
     fig, axs = plt.subplots(n, 3, figsize=(8, 2.9*n + 0.4), squeeze=False, layout='constrained')
@@ -246,39 +333,41 @@ def plot_gradcam_misclassified(interp:ClassificationInterpretation, layer='layer
         axs[r, 0].imshow(img); axs[r, 0].set_axis_off(); axs[r, 0].set_title(f"image (true: {vocab[t]})", fontsize=10)
         show_cam(img, maps[r], axs[r, 1], title=f"predicted: {vocab[p]} ({interp.preds[i, p]:.2f})", fontsize=10, color='firebrick')
         show_cam(img, maps[n + r], axs[r, 2], title=f"true: {vocab[t]} ({interp.preds[i, t]:.2f})", fontsize=10, color='darkgreen')
-    fig.suptitle(f"Grad-CAM on {find_layer(interp.learn.model, layer)[0]}: where the model saw\nthe predicted class (middle) and the true class (right)", fontsize=11)
+    fig.suptitle(f"Grad-CAM on {layer}: where the model saw\nthe predicted class (middle) and the true class (right)", fontsize=11)
     return fig
 
 # %% ../nbs/06_gradcam.ipynb #4dfb0385
-def interp_cams(interp:ClassificationInterpretation, layer='layer4', frac:float=DELETION_FRAC, seed:int=0)->tuple:
-    "Predicted-class Grad-CAM maps for all of `interp.dl`, and a summary: seconds, images, faithfulness against random maps."
-    model, xs, maps, start = interp.learn.model, [], [], 0
+def interp_cams(interp:ClassificationInterpretation, layer=None, frac:float=DELETION_FRAC, seed:int=0)->tuple:
+    "Predicted-class Grad-CAM maps of `layer` (default: `find_cam_layer`'s) for all of `interp.dl`, and a summary: seconds, images, faithfulness against random maps."
+    interp, model, xs, maps, start = interp_preds(interp), interp.learn.model, [], [], 0
     clock = Stopwatch(interp.dl.device)
     for xb, *_ in interp.dl:   # in order (no shuffle), so batch i's predictions are `decoded[start:start+len(xb)]`
+        layer = cam_layer(model, layer, xb)   # found once, on the first batch
         with clock: maps.append(grad_cam(model, xb, layer, interp.decoded[start:start+len(xb)]))
         xs.append(xb); start += len(xb)
     x, maps = torch.cat(xs), torch.cat(maps)
     f = faithfulness(model, x, maps, interp.decoded.to(x.device), frac, seed)
-    return maps.cpu(), dict(layer=find_layer(model, layer)[0], seconds=clock.seconds, **f)
+    return maps.cpu(), dict(layer=layer, seconds=clock.seconds, **f)
 
 # %% ../nbs/06_gradcam.ipynb #23130dd0
-def compare_cams(interp:ClassificationInterpretation, layer='layer4', methods=None, n:int=256, steps:int=8, seed:int=0)->dict:
-    "Per method of `methods` (default: the gradient-based ones) and for random maps: deletion and insertion areas, sanity correlation, maps/s."
-    model, methods = interp.learn.model, list(ifnone(methods, GRADIENT_CAMS))
+def compare_cams(interp:ClassificationInterpretation, layer=None, methods=None, n:int=256, steps:int=8, seed:int=0)->dict:
+    "Per method of `methods` (default: the gradient-based ones) and for random maps, on `layer` (default: `find_cam_layer`'s): deletion and insertion areas, sanity correlation, maps/s."
+    interp, model, methods = interp_preds(interp), interp.learn.model, list(ifnone(methods, GRADIENT_CAMS))
     idxs = torch.linspace(0, len(interp.targs) - 1, min(n, len(interp.targs))).round().long().unique()
     x, t = interp_batch(interp, idxs), interp.decoded[idxs]
-    res, trained = {}, {}
+    layer, res, trained = cam_layer(model, layer, x), {}, {}
     for m in methods:
         with Stopwatch(x.device) as clock: trained[m] = cam_maps(model, x, layer, t, [m])[m]
         res[m] = dict(maps_per_s=len(x) / clock.seconds)
-    for stage, rnd in randomized_copies(model, ('linear', 'layer4'), seed):
+    head = head_of(model, layer, x)
+    for stage, rnd in randomized_copies(model, (head, layer), seed):   # the head, then the head and the layer
         for m, maps in cam_maps(rnd.to(x.device), x, layer, t, methods=methods).items():
-            res[m][f'sanity_{stage}'] = rank_correlation(upsample_cams(trained[m]), upsample_cams(maps)).mean().item()
+            res[m][f"sanity_{'head' if stage is head else stage}"] = rank_correlation(upsample_cams(trained[m]), upsample_cams(maps)).mean().item()
     rand = torch.rand(trained[methods[0]].shape, generator=torch.Generator().manual_seed(seed))
     for m, maps in [*trained.items(), ('random', rand)]:
         c = saliency_curves(model, x, maps, t, steps)
         res.setdefault(m, {}).update(deletion_auc=c['deletion_auc'], insertion_auc=c['insertion_auc'], deletion=c['deletion'], insertion=c['insertion'], n=len(x))
-    for m in methods: res[m]['sanity'] = res[m]['sanity_layer4']   # the head and layer4 re-initialised
+    for m in methods: res[m]['sanity'] = res[m][f'sanity_{layer}']   # the head and the layer re-initialised
     return res
 
 # %% ../nbs/06_gradcam.ipynb #8a88ec36
@@ -307,37 +396,40 @@ def cams_table(results:dict)->str:
     return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head), *rows])
 
 # %% ../nbs/06_gradcam.ipynb #a2566504
-def plot_cam_methods(interp:ClassificationInterpretation, layer='layer4', methods=None, k:int=6)->plt.Figure:
-    "For the `k` highest-loss mistakes: the image, then the map of the predicted class by each of `methods` (default: the gradient-based ones)."
-    methods, idxs = list(ifnone(methods, GRADIENT_CAMS)), misclassified(interp, k)
+def plot_cam_methods(interp:ClassificationInterpretation, layer=None, methods=None, k:int=6)->plt.Figure:
+    "For the `k` highest-loss mistakes: the image as the model saw it, then the map of the predicted class on `layer` (default: `find_cam_layer`'s) by each of `methods` (default: the gradient-based ones)."
+    interp, methods, idxs = interp_preds(interp), list(ifnone(methods, GRADIENT_CAMS)), misclassified(interp, k)
     fig, axs = plt.subplots(max(1, len(idxs)), len(methods) + 1, figsize=(1.9 * (len(methods) + 1), 2.1 * max(1, len(idxs)) + 0.5), squeeze=False, layout='constrained')
     for ax in axs.flat: ax.set_axis_off()
     if not len(idxs): return fig
-    maps = cam_maps(interp.learn.model, interp_batch(interp, idxs), layer, interp.decoded[idxs], methods=methods)
+    x = interp_batch(interp, idxs)
+    layer = cam_layer(interp.learn.model, layer, x)
+    maps = cam_maps(interp.learn.model, x, layer, interp.decoded[idxs], methods=methods)
     for r, i in enumerate(idxs.tolist()):
         img = interp_image(interp, i)
         axs[r, 0].imshow(img); axs[r, 0].set_title(f"true {interp.vocab[interp.targs[i]]}\npred {interp.vocab[interp.decoded[i]]}", fontsize=9)
         for c, m in enumerate(methods): show_cam(img, maps[m][r], axs[r, c + 1], title=m if r == 0 else None, fontsize=10)
-    fig.suptitle(f"The predicted class's maps on {find_layer(interp.learn.model, layer)[0]}, by method", fontsize=11)
+    fig.suptitle(f"The predicted class's maps on {layer}, by method", fontsize=11)
     return fig
 
 # %% ../nbs/06_gradcam.ipynb #9bec099a
 class CamHistory(Callback):
     "After every epoch: Grad-CAM at `layer` of `per_class` fixed test images a class, for the true and the predicted class, with the prediction, its probability and the maps' deletion score; saved to `fname` (if given) each time."
     order = Recorder.order + 0.5   # after the epoch's test pass is logged, before a `Checkpoint` (so a kill between them loses no epoch)
-    def __init__(self, per_class:int=2, layer='layer4', fname=None, start_epoch:int=0): store_attr(); self.epochs, self.inputs, self.trained = [], None, False
+    def __init__(self, per_class:int=2, layer=None, fname=None, start_epoch:int=0): store_attr(); self.epochs, self.inputs, self.trained = [], None, False
     def before_fit(self):
         if hasattr(self.learn, 'lr_finder') or self.inputs is not None: return
         valid, xs, ys = getattr(self.dls.valid, 'dl', self.dls.valid), [], []   # under data parallelism, the loader inside the `DistributedDL`: its batches need no other process
         with torch.random.fork_rng(devices=[]):   # a loader draws its seed from torch's generator: this read leaves the training's draws as they were
             for xb, yb in valid:   # the test set in its fixed order, until every class has `per_class` images
+                if yb.dim() != 1: raise CifarError("CamHistory follows a single-label classifier (one class an image); this learner's targets are not class indices")
                 xs.append(xb); ys.append(yb)
                 if torch.bincount(torch.cat(ys), minlength=len(self.dls.vocab)).min() >= self.per_class: break
         x, y = torch.cat(xs), torch.cat(ys)
         keep = torch.cat([(y == c).nonzero()[:self.per_class, 0] for c in range(len(self.dls.vocab))])
         norm = first(t for t in valid.after_batch if isinstance(t, Normalize))
         self.inputs, self.targets = x[keep].as_subclass(Tensor), y[keep].as_subclass(Tensor)   # plain tensors: fastai's subclasses do not mix in `torch.cat`
-        self.images = (self.inputs.float() * norm.std + norm.mean).clamp(0, 1).cpu()   # for the figure: the pixels, not the normalised input
+        self.images = (self.inputs.float() * norm.std + norm.mean if norm else self.inputs.float()).clamp(0, 1).cpu()   # for the figure: the pixels, not the normalised input
         if self.start_epoch: self.epochs = load_cam_history(self.fname)['epochs'][:self.start_epoch]   # a resumed run: the epochs done, once each
     def before_epoch(self): self.trained = False
     def after_train(self): self.trained = not hasattr(self.learn, 'lr_finder')
@@ -345,6 +437,7 @@ class CamHistory(Callback):
         if not self.trained: return   # only after an epoch that trained: not the finder's sweep, an epoch a resume skips, or `get_preds`
         # unwrapped from DistributedDataParallel (no collective in these passes), eager and in float32, as every other map is made (`03_precision`)
         with outside_fit(self.learn) as model, Stopwatch(self.inputs.device) as clock:
+            self.layer = cam_layer(model, self.layer, self.inputs)   # found once, from the model itself, if not given
             with torch.no_grad(), eval_mode(model): probs = model(self.inputs).float().softmax(1)
             pred, n = probs.argmax(1), len(self.inputs)
             maps = grad_cam(model, torch.cat([self.inputs, self.inputs]), self.layer, torch.cat([self.targets, pred]))
@@ -354,7 +447,7 @@ class CamHistory(Callback):
         if self.fname and not rank_distrib(): save_cam_history(self.as_dict(), self.fname)
     def as_dict(self)->dict:
         "What was recorded, as tensors, numbers and strings: what `save_cam_history` writes and the figure, the numbers and the report read."
-        layer = self.layer if isinstance(self.layer, str) else find_layer(self.learn.model, self.layer)[0]
+        layer = self.layer if isinstance(self.layer, str) or self.layer is None else find_layer(self.learn.model, self.layer)[0]
         return dict(layer=layer, per_class=self.per_class, targets=self.targets.cpu(), images=self.images, epochs=self.epochs)
 
 # %% ../nbs/06_gradcam.ipynb #3e6c9385

@@ -10,8 +10,8 @@ from .train import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CifarInterpretation', 'cifar_interp', 'FlipInputs', 'flip_tta', 'plot_confusion', 'misclassified', 'interp_image',
-           'plot_misclassified']
+__all__ = ['CifarInterpretation', 'cifar_interp', 'interp_preds', 'FlipInputs', 'flip_tta', 'plot_confusion', 'misclassified',
+           'interp_batch', 'model_view', 'interp_image', 'plot_misclassified']
 
 # %% ../nbs/05_interpret.ipynb #9425dcd9
 class CifarInterpretation(ClassificationInterpretation):
@@ -35,6 +35,15 @@ class CifarInterpretation(ClassificationInterpretation):
 def cifar_interp(learn:Learner, dl=None)->CifarInterpretation:
     "The interpretation of `learn` on `dl` (default: the test split)."
     return CifarInterpretation.from_learner(learn, dl)
+
+# %% ../nbs/05_interpret.ipynb #f3554968
+def interp_preds(interp:ClassificationInterpretation)->ClassificationInterpretation:
+    "`interp` with `preds`, `targs` and `decoded` of its loader, computed once if it has none (fastai's own interpretation keeps only the losses)."
+    if not hasattr(interp, 'decoded'):
+        learn = interp.learn
+        with learn.no_bar(), learn.removed_cbs(learn.recorder):   # as in `from_learner`: the training history stays
+            interp.preds, interp.targs, interp.decoded = learn.get_preds(dl=interp.dl, with_decoded=True, act=interp.act)
+    return interp
 
 # %% ../nbs/05_interpret.ipynb #2231367a
 class FlipInputs(Callback):
@@ -63,15 +72,31 @@ def plot_confusion(interp:ClassificationInterpretation, normalize:bool=False, ti
 # %% ../nbs/05_interpret.ipynb #9b6e984b
 def misclassified(interp:ClassificationInterpretation, k:int=None)->Tensor:
     "Indices (into `interp.dl`'s items) of up to `k` misclassified images, highest loss first."
+    interp = interp_preds(interp)
     wrong = (interp.decoded != interp.targs).nonzero()[:, 0]
     order = interp.losses[wrong].argsort(descending=True)
     return wrong[order][:k]
 
+# %% ../nbs/05_interpret.ipynb #3ab3134a
+def interp_batch(interp:ClassificationInterpretation, idxs)->Tensor:
+    "The normalised inputs of `interp.dl`'s images at `idxs` (or of a `DataLoader`'s, passed as `interp`), as one batch on its device, made by the loader's own transforms."
+    dl = getattr(interp, 'dl', interp)
+    for nm in ('after_item', 'before_batch', 'after_batch'):   # the split's own transforms (a test crop, no augmentation), as fastai sets them when a loader iterates
+        if isinstance(f := getattr(dl, nm, None), Pipeline): f.split_idx = getattr(dl.dataset, 'split_idx', None)
+    b = dl.do_batch([dl.do_item(i) for i in tensor(idxs).reshape(-1).tolist()])   # as the loader makes a batch, for these items
+    return dl.after_batch(to_device(b, dl.device))[0]
+
+# %% ../nbs/05_interpret.ipynb #336faef0
+def model_view(interp:ClassificationInterpretation, idxs)->Tensor:
+    "The images at `idxs` of `interp.dl` (or of a `DataLoader`) as the model saw them (after the loader's resizing and cropping), un-normalised to [0, 1], (N, 3, H, W) on the CPU."
+    x, dl = interp_batch(interp, idxs).float(), getattr(interp, 'dl', interp)
+    norm = first(t for t in dl.after_batch if isinstance(t, Normalize))
+    return (x * norm.std + norm.mean if norm else x).clamp(0, 1).cpu().as_subclass(Tensor)
+
 # %% ../nbs/05_interpret.ipynb #e7702180
 def interp_image(interp:ClassificationInterpretation, i:int)->PILImage:
-    "Test image `i` of `interp`, as a `PILImage`, whichever loader holds it (a decoded file, or a uint8 tensor on the CPU or a GPU)."
-    x = interp.dl.dataset[i][0]
-    return PILImage.create(x.cpu() if isinstance(x, Tensor) else x)   # the fast path keeps its images on the GPU, where `numpy()` cannot read them
+    "Test image `i` of `interp` as the model saw it, as a `PILImage` (`model_view`; on a GPU too)."
+    return PILImage.create((model_view(interp, [i])[0] * 255).round().byte().permute(1, 2, 0).numpy())
 
 # %% ../nbs/05_interpret.ipynb #3c21d4a3
 def plot_misclassified(interp:ClassificationInterpretation, k:int=20, ncols:int=5)->plt.Figure:

@@ -17,7 +17,7 @@ from fastai.vision.all import *
 # %% auto #0
 __all__ = ['RUN', 'RunMetrics', 'RunFile', 'run_figures', 'report_head', 'figure_md', 'report_lr', 'report_curves',
            'report_mistakes', 'report_cams', 'report_cam_history', 'report_md', 'thumbnail', 'mistake_examples',
-           'page_asset', 'html_table', 'history_examples', 'report_html']
+           'page_asset', 'html_table', 'history_examples', 'explorer_page', 'report_html']
 
 # %% ../nbs/08_report.ipynb #1b780e2f
 @dataclass
@@ -39,8 +39,8 @@ class RunMetrics:
     seed:int
     device:str
     numerics:str                 # e.g. 'bf16 autocast, channels-last'
-    train_seconds:float          # the fit, finder excluded
-    train_images:int             # the images this process's fit steps saw
+    train_seconds:float          # the fit, finder excluded, over every process of a resumed run
+    train_images:int             # the images the fit's steps saw, over every process of a resumed run
     resumed_after_epoch:int      # 0 for a run that was never resumed
     world_size:int               # processes of a data-parallel run
     fast_data:bool               # the uint8 image cache (False: fastai's DataBlock path)
@@ -262,8 +262,32 @@ def _history_html(h:dict)->str:
             f"<div id='history-grid'></div><script type='application/json' id='history'>{data}</script>")
 
 # %% ../nbs/08_report.ipynb #d4a85845
+def explorer_page(title:str, intro:str, examples:list, vocab, confusion, figures:list=(), history:dict=None, cam_scores:dict=None, footer:str='')->str:
+    "One self-contained HTML page: `title`, the `intro` (HTML), the mistakes' explorer over `examples` (`mistake_examples`), the Grad-CAM `history`'s epoch slider, the CAM-trust table of `cam_scores`, the `figures` (`RunFile`s beside it) and the `footer` (HTML): any classifier's report."
+    figs = ''.join(f'<figure><img src="{o.name}" alt="{html.escape(o.title)}"><figcaption>{html.escape(o.about)}</figcaption></figure>' for o in figures)
+    trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(cam_scores))}<p>{html.escape(cam_verdict(cam_scores))}</p>" if cam_scores else ''
+    options = ''.join(f'<option>{html.escape(str(v))}</option>' for v in vocab)
+    data = json.dumps(dict(classes=list(map(str, vocab)), mistakes=examples)).replace('</', '<\\/')   # nothing in the data can close the script
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{html.escape(title)}</title><style>{page_asset('report.css')}</style></head>
+<body><h1>{html.escape(title)}</h1>
+{intro}
+<h2>Mistakes explorer</h2>
+<p>Click a cell of the confusion matrix for the test images of that (true, predicted) pair; or pick a class, or all mistakes. Each image shows the Grad-CAM of the class the model predicted (red caption) and of the true class (green), with both probabilities and the loss.</p>
+{_confusion_html(confusion, list(map(str, vocab)))}
+<p><label>Mistakes on the class <select id="cls"><option value="">choose a class</option>{options}</select></label> <button id="all">all mistakes ({len(examples)})</button></p>
+<p id="showing">Nothing chosen yet.</p><div id="gallery"></div><p><button id="more" hidden>show more</button></p>
+{_history_html(history) if history else ''}{trust}{'<h2>Figures</h2>' + figs if figs else ''}
+{footer}
+<script type="application/json" id="mistakes">{data}</script>
+<script>{page_asset('report.js')}</script>
+</body></html>
+"""
+
+# %% ../nbs/08_report.ipynb #9ed27e25
 def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None, history:dict=None)->str:
-    "The run's report as one self-contained HTML page: the numbers, the mistakes' explorer, the Grad-CAM `history`'s epoch slider (if the run recorded one), and every figure of `figures` (`RunFile`s beside it; default: all of `RUN`'s)."
+    "The run's report as one self-contained HTML page (`explorer_page`): the numbers, the mistakes' explorer, the Grad-CAM `history`'s epoch slider (if the run recorded one), and every figure of `figures` (`RunFile`s beside it; default: all of `RUN`'s)."
     figures = ifnone(figures, [f for f in RUN.values() if f.figure])
     pct = lambda v: f"{100 * v:.2f}%"
     f = m.gradcam_faithfulness
@@ -274,23 +298,6 @@ def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None
              f"{m.train_size:,} training and {m.test_size:,} test images of <code>{html.escape(str(m.data))}</code>, {html.escape(m.device)} "
              f"({html.escape(m.numerics)}), {m.train_seconds / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
              f"salient pixels lowers the predicted class's probability by {f['gradcam']:.3f}, against {f['random']:.3f} for random maps.</p>")
-    figs = ''.join(f'<figure><img src="{o.name}" alt="{html.escape(o.title)}"><figcaption>{html.escape(o.about)}</figcaption></figure>' for o in figures)
-    trust = f"<h2>Which map to trust</h2>{html_table(*cam_rows(m.cam_scores))}<p>{html.escape(cam_verdict(m.cam_scores))}</p>" if m.cam_scores else ''
-    options = ''.join(f'<option>{html.escape(v)}</option>' for v in vocab)
-    data = json.dumps(dict(classes=list(vocab), mistakes=examples)).replace('</', '<\\/')   # nothing in the data can close the script
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>CIFAR-10 ResNet18 with Grad-CAM: run report</title><style>{page_asset('report.css')}</style></head>
-<body><h1>CIFAR-10 ResNet18 with Grad-CAM: run report</h1>
-{numbers}{about}
-<h2>Mistakes explorer</h2>
-<p>Click a cell of the confusion matrix for the test images of that (true, predicted) pair; or pick a class, or all mistakes. Each image shows the Grad-CAM of the class the model predicted (red caption) and of the true class (green), with both probabilities and the loss.</p>
-{_confusion_html(confusion, vocab)}
-<p><label>Mistakes on the class <select id="cls"><option value="">choose a class</option>{options}</select></label> <button id="all">all mistakes ({len(examples)})</button></p>
-<p id="showing">Nothing chosen yet.</p><div id="gallery"></div><p><button id="more" hidden>show more</button></p>
-{_history_html(history) if history else ''}{trust}<h2>Figures</h2>{figs}
-<p>The same in Markdown, with the history and the model's summary: <a href="{RUN.report_md.name}">{RUN.report_md.name}</a>; every number: <a href="{RUN.metrics.name}">{RUN.metrics.name}</a>.</p>
-<script type="application/json" id="mistakes">{data}</script>
-<script>{page_asset('report.js')}</script>
-</body></html>
-"""
+    footer = (f'<p>The same in Markdown, with the history and the model\'s summary: <a href="{RUN.report_md.name}">{RUN.report_md.name}</a>; '
+              f'every number: <a href="{RUN.metrics.name}">{RUN.metrics.name}</a>.</p>')
+    return explorer_page("CIFAR-10 ResNet18 with Grad-CAM: run report", numbers + about, examples, vocab, confusion, figures, history, m.cam_scores, footer)

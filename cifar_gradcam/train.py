@@ -18,10 +18,11 @@ from fastai.vision.all import *
 from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['log_names', 'LR_RULES', 'MIN_LR_ITERS', 'DeviceAvgMetric', 'DeviceAvgLoss', 'DeviceSmoothLoss', 'DeviceStats',
-           'cifar_learner', 'epoch_line', 'progress', 'unsmooth', 'log_smooth', 'bottom', 'check_lr_find', 'sweep_len',
-           'finder_figure', 'find_lr', 'history', 'train', 'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN',
-           'load_checkpoint', 'restore', 'fit_with_checkpoints', 'data_parallel', 'end_data_parallel', 'rank_device']
+__all__ = ['log_names', 'LR_RULES', 'MIN_LR_ITERS', 'ORIGINAL_TEST_ACC', 'DeviceAvgMetric', 'DeviceAvgLoss', 'DeviceSmoothLoss',
+           'DeviceStats', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth', 'log_smooth', 'bottom',
+           'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'plot_race', 'history', 'train', 'plot_curves',
+           'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints',
+           'data_parallel', 'end_data_parallel', 'rank_device']
 
 # %% ../nbs/04_train.ipynb #cad15e35
 class DeviceAvgMetric(AvgMetric):
@@ -175,6 +176,23 @@ def find_lr(learn:Learner, lr_find_iters:int=None, lr_rule:str='bottom', show_pr
     lr = float(getattr(sugg, lr_rule))
     return lr, dict(sugg._asdict()), finder_figure(learn.recorder, lr_find_iters, lr_rule, lr)
 
+# %% ../nbs/04_train.ipynb #c7321bd7
+ORIGINAL_TEST_ACC = 0.9124   # the original notebook's test accuracy (CIFAR-10, 10,000 test images): the line the accuracy figures draw
+
+def plot_race(res:dict, target:float=ORIGINAL_TEST_ACC, title:str=None)->plt.Figure:
+    "Test accuracy against epoch for each recipe and seed of `bench/accuracy.py`'s results `res`, with `target` drawn across."
+    fig, ax = plt.subplots(figsize=(8, 4.8))
+    colors = dict(zip(res['runs'], plt.rcParams['axes.prop_cycle'].by_key()['color']))
+    for name, rs in res['runs'].items():
+        for r, style in zip(rs, ['o-', 's--', '^:', 'd-.']):
+            ax.plot([o['epoch'] for o in r['epochs']], [100 * o['test_acc'] for o in r['epochs']], style, color=colors[name], label=f"{name}, seed {r['seed']}")
+    ax.axhline(100 * target, color='k', lw=1, ls='--')
+    ax.text(1, 100 * target, f"the original: {target:.2%}", va='bottom', fontsize=9)
+    ax.set_xlabel('epoch'); ax.set_ylabel('test accuracy (%)'); ax.grid(alpha=.3); ax.legend(fontsize=8, loc='lower right')
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_title(ifnone(title, f"Test accuracy per epoch, {Path(res['data']).name}, batch size {res['bs']}"), fontsize=11)
+    return caption_fig(fig, f"data: {res.get('data_name', res['data'])}; machine: {res.get('machine', res['device'])}")
+
 # %% ../nbs/04_train.ipynb #8a6db739
 _renames = dict(train_accuracy='train_acc', valid_loss='test_loss', valid_accuracy='test_acc')
 
@@ -231,18 +249,20 @@ def mini_learner(test_limit:int=200, epochs:int=10, lr:float=2e-3, path=None, ca
 
 # %% ../nbs/04_train.ipynb #41d5f2a0
 class Checkpoint(Callback):
-    "After every epoch, save model, optimizer, gradient scaler, epochs done, history and `config` to `fname`, atomically; give the scaler of `state` (a loaded checkpoint) back at the start."
+    "After every epoch, save model, optimizer, gradient scaler, epochs done, history, LR schedule, seconds and `config` to `fname`, atomically; give the scaler of `state` (a loaded checkpoint) back at the start."
     order = Recorder.order + 1   # after the Recorder has logged the epoch, and after mixed precision has made its scaler
     def __init__(self, fname, config:dict=None, state:dict=None): self.fname, self.config, self.state = Path(fname), config or {}, state or {}
     def before_fit(self):
         if self.state.get('scaler') and getattr(self.learn, 'scaler', None): self.learn.scaler.load_state_dict(self.state['scaler'])
+        self.start = time.perf_counter()   # the seconds of the epochs before a resume are in `state`: a run's time adds up over its processes
     def after_epoch(self):
         if len(self.recorder.values) <= self.epoch or not self.recorder.values[self.epoch]: return   # an epoch a resume skipped
         if rank_distrib(): return                                  # data-parallel: rank 0 writes
         model = getattr(self.learn.model, 'module', self.learn.model)   # unwrapped from DistributedDataParallel
         scaler = getattr(self.learn, 'scaler', None)   # fp16's loss scale, learnt over the steps (empty under bf16 and fp32)
         state = dict(model=model.state_dict(), opt=self.learn.opt.state_dict(), scaler=scaler.state_dict() if scaler else {},
-                     epochs_done=self.epoch+1, n_epoch=self.n_epoch, values=[list(v) for v in self.recorder.values], config=self.config)
+                     epochs_done=self.epoch+1, n_epoch=self.n_epoch, values=[list(v) for v in self.recorder.values], config=self.config,
+                     lrs=self.state.get('lrs', []) + [float(o) for o in self.recorder.lrs], seconds=self.state.get('seconds', 0.) + time.perf_counter() - self.start)
         with atomic_path(self.fname) as tmp: torch.save(state, tmp)
 
 class StopOnNaN(Callback):
@@ -290,7 +310,9 @@ def fit_with_checkpoints(learn:Learner, epochs:int, lr:float, fname, config:dict
     "`train` with a `Checkpoint` to `fname` and `StopOnNaN`; from `state` (a loaded checkpoint) if given. Seconds of the fit."
     start = restore(learn, state) if state else 0
     secs = train(learn, epochs, lr, show_progress, cbs=[Checkpoint(fname, config, state), StopOnNaN()], start_epoch=start)
-    if state: learn.recorder.values[:start] = [L(v) for v in state['values'][:start]]
+    if state:   # the epochs of the earlier processes, as if one fit had run them all
+        learn.recorder.values[:start] = [L(v) for v in state['values'][:start]]
+        learn.recorder.lrs = list(state.get('lrs', [])) + list(learn.recorder.lrs)
     return secs
 
 # %% ../nbs/04_train.ipynb #d6b4ec1a
