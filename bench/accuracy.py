@@ -37,23 +37,17 @@ from cifar_gradcam.core import eval_mode, device_numerics
 from cifar_gradcam.data import cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
 from cifar_gradcam.train import cifar_learner, history, find_lr, restore, plot_race, LR_RULES
-from cifar_gradcam.core import atomic_path, data_name, save_fig
+from cifar_gradcam.core import atomic_path, data_name, save_fig, plain_data
 import matplotlib.pyplot as plt
 from cifar_gradcam.fast import fast_cifar_dls
 from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
 
 def state_file(a, name, seed): return Path(a.out + '.runs')/f"{name}-seed{seed}.pth"
 
-def builtin(x):
-    "`x` with fastcore's `L` turned into lists and NumPy's numbers into Python's (fastai's optimiser state has both), so that `torch.load(weights_only=True)` reads it back."
-    if isinstance(x, np.generic): return x.item()
-    if isinstance(x, dict): return {k: builtin(v) for k, v in x.items()}
-    return [builtin(o) for o in x] if isinstance(x, (list, tuple)) or type(x).__name__ == 'L' else x
-
 def save_state(a, name, seed, state):
     "The run's state after an epoch, written whole or not at all."
     f = state_file(a, name, seed); f.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(f) as tmp: torch.save(builtin(state), tmp)
+    with atomic_path(f) as tmp: torch.save(plain_data(state), tmp)
 
 def load_state(a, name, seed):
     "The state a stopped run left (None if none, or without --resume); tensors, numbers and strings only."

@@ -6,9 +6,9 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/cli.html.md"""
 
 # %% auto #0
 __all__ = ['parse_lr', 'parse_cams', 'check_options', 'prepare_out', 'RunSettings', 'new_run', 'resumed_run', 'run_dls',
-           'run_caption', 'run_fit', 'model_card', 'save_model', 'run_outputs', 'run_metrics', 'write_reports',
-           'run_pipeline', 'interrupted_message', 'cifar_gradcam_command', 'parse_options', 'cifar_gradcam_cmd',
-           'load_run_model', 'load_pickled_learner', 'top_text', 'explain_images', 'explain_command', 'explain_cmd']
+           'run_caption', 'run_fit', 'run_outputs', 'run_metrics', 'write_reports', 'run_pipeline',
+           'interrupted_message', 'cifar_gradcam_command', 'parse_options', 'cifar_gradcam_cmd', 'load_pickled_learner',
+           'top_text', 'card_images', 'explain_images', 'explain_command', 'explain_cmd']
 
 # %% ../nbs/09_cli.ipynb #65b6177c
 import json, sys, signal
@@ -22,6 +22,7 @@ from .interpret import *
 from .gradcam import *
 from .fast import *
 from .report import *
+from .learner import *
 from fastai.vision.all import *
 from fastai.distributed import num_distrib, rank_distrib
 from fastcore.script import anno_parser
@@ -134,19 +135,6 @@ def run_fit(learn:Learner, cfg:RunSettings, state:dict=None, show_progress:bool=
     end_data_parallel()
     return secs
 
-# %% ../nbs/09_cli.ipynb #a554d40f
-def model_card(learn:Learner, layer:str='layer4')->dict:
-    "What it takes to use `learn`'s weights without fastai's pickle: architecture, classes, normalisation, input size, Grad-CAM layer."
-    norm = first(t for t in learn.dls.valid.after_batch if isinstance(t, Normalize))
-    return dict(arch='resnet18_cifar', n_out=len(learn.dls.vocab), vocab=list(learn.dls.vocab), size=32, layer=layer,
-                mean=norm.mean.flatten().tolist(), std=norm.std.flatten().tolist())
-
-# %% ../nbs/09_cli.ipynb #51296b4f
-def save_model(learn:Learner, out, layer:str='layer4')->Path:
-    "The weights (`model.pth`) and what it takes to use them (`model.json`), written atomically."
-    save_weights(learn.model, Path(out)/RUN.weights.name)
-    return save_json(model_card(learn, layer), Path(out)/RUN.card.name)
-
 # %% ../nbs/09_cli.ipynb #6fba9ed7
 def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, methods=None, cam_images:int=256)->dict:
     "Write the curves, the model and the interpretation's figures into `learn.path`; Grad-CAM's faithfulness, what the page's explorer and slider show, the CAM methods compared."
@@ -155,7 +143,7 @@ def run_outputs(learn:Learner, cfg:RunSettings, k:int=20, methods=None, cam_imag
     methods, n_test = ifnone(methods, GRADIENT_CAMS), len(learn.dls.valid_ds)
     with step("saving the curves, the model and the Learner"):   # each step says when it starts and ends: minutes on a CPU, none silent
         save_fig(caption_fig(plot_curves(learn.recorder, title), note := run_caption(learn)), out/RUN.curves.name)
-        save_model(learn, out, layer)
+        export_model(learn, out, layer)
         export_learner(learn, out/RUN.learner.name)
     with step(f"predicting the {n_test:,} test images"): interp = cifar_interp(learn)
     with step("drawing the confusion matrix, the mistakes, their Grad-CAM and the Grad-CAM history"):
@@ -279,20 +267,6 @@ def cifar_gradcam_cmd():
     "The `cifar-gradcam` console script."
     cifar_gradcam_command(**parse_options(cifar_gradcam_command))
 
-# %% ../nbs/09_cli.ipynb #eeaf7777
-def load_run_model(path)->tuple:
-    "The model of a run folder (or of a `model.pth` with its `model.json` beside it) and its card; the weights are read without unpickling."
-    path = Path(path)
-    pth = path/RUN.weights.name if path.is_dir() else path
-    if pth.suffix == '.pkl': raise CifarError(f"{pth} is a pickle, and loading a pickle runs whatever code it holds: pass the run folder (or its {RUN.weights.name}) instead, or --trust-pickle if you made this file yourself")
-    if not pth.is_file(): raise CifarError(f"model file {pth} does not exist; pass a run folder written by cifar-gradcam, or its {RUN.weights.name}")
-    try:
-        card = json.loads(pth.with_name(RUN.card.name).read_text())
-        model = resnet18_cifar(card['n_out'])
-        model.load_state_dict(torch.load(pth, map_location='cpu', weights_only=True))
-    except Exception as e: raise CifarError(f"could not load {pth} with the {RUN.card.name} beside it ({type(e).__name__}): not a model written by cifar-gradcam; re-run cifar-gradcam to write one") from None
-    return model.eval(), card
-
 # %% ../nbs/09_cli.ipynb #ab813705
 def load_pickled_learner(fname)->Learner:
     "`load_learner(fname)`, which unpickles the file (only for files you made), or a `CifarError` saying why it can't be used."
@@ -306,6 +280,13 @@ def top_text(preds:list)->str:
     "`cat 0.71, dog 0.20, frog 0.03` from a list of `{label, prob}` dicts."
     return ', '.join(f"{o['label']} {o['prob']:.2f}" for o in preds)
 
+# %% ../nbs/09_cli.ipynb #babb215d
+def card_images(card:dict, files)->Tensor:
+    "`files` as uint8 (N, C, H, W), made as the model's test images were: RGB, and fastai's `Resize` (its test-time centre) to the card's size with its method."
+    size = card['size']
+    resize = Resize((size, size) if isinstance(size, int) else tuple(size), method=card.get('resize', 'squish'))   # cards before `resize`: CIFAR's squish
+    return torch.stack([TensorImage(image2tensor(resize(PILImage.create(f), split_idx=1))) for f in files]).as_subclass(Tensor)
+
 # %% ../nbs/09_cli.ipynb #15d16a18
 def explain_images(model:nn.Module, card:dict, images:list, out, layer:str=None, top:int=3, cam:str='gradcam')->list:
     "The `top` predictions and a Grad-CAM overlay (a PNG in `out`) for each of `images`; returns one dict an image."
@@ -315,16 +296,17 @@ def explain_images(model:nn.Module, card:dict, images:list, out, layer:str=None,
         except Exception as e: raise CifarError(f"cannot read {o} as an image ({type(e).__name__}); pass PNG or JPEG files") from None
     find_layer(model, layer)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    pix = decode_images(images, card['size'])   # uint8, as training decoded them
-    mean, std = [tensor(card[k]).view(1, 3, 1, 1) for k in ('mean', 'std')]
+    pix = card_images(card, images)
+    mean, std = [tensor(card[k]).view(1, -1, 1, 1) for k in ('mean', 'std')]
     x = ((pix.float() / 255 - mean) / std).to(one_param(model).device)
-    with torch.no_grad(), eval_mode(model): probs = model(x).float().softmax(1).cpu()
+    with torch.no_grad(), eval_mode(model): logits = model(x).float().cpu()
+    probs = logits.sigmoid() if card.get('activation') == 'sigmoid' else logits.softmax(1)   # a multi-label model's classes each have their own
     maps, res = cam_maps(model, x, layer, probs.argmax(1), [cam])[cam], []
     for i, (fn, p) in enumerate(zip(images, probs)):
         best = p.topk(min(top, len(vocab)))
         preds = [dict(label=vocab[j], prob=round(v, 4)) for v,j in zip(best.values.tolist(), best.indices.tolist())]
         fig, axs = plt.subplots(1, 2, figsize=(6, 3.4))
-        axs[0].imshow(pix[i].permute(1, 2, 0)); axs[0].set_axis_off(); axs[0].set_title(f"{fn.name} (as seen, 32x32)", fontsize=9)
+        axs[0].imshow(pix[i].permute(1, 2, 0)); axs[0].set_axis_off(); axs[0].set_title(f"{fn.name} (as seen, {pix.shape[-1]}x{pix.shape[-2]})", fontsize=9)
         show_cam(pix[i].float()/255, maps[i], axs[1], title=f"{cam} ({layer}): {preds[0]['label']}", fontsize=9)
         fig.suptitle(top_text(preds), fontsize=10)
         save_fig(fig, png := out/f"{i:03d}_{fn.stem}_gradcam.png")
@@ -349,7 +331,7 @@ def explain_command(*images:str,                 # image files to explain (any s
         if Path(out).exists() and not Path(out).is_dir(): raise CifarError(f"--out {out} is a file; pass a folder")
         if trust_pickle and Path(model).suffix == '.pkl':
             learn = load_pickled_learner(model)
-            net, card = learn.model.eval(), model_card(learn, layer or 'layer4')
+            net, card = learn.model.eval(), model_card(learn, layer)
         else: net, card = load_run_model(model)
         for o in explain_images(net, card, images, out, layer, top, cam):
             print(f"{o['image']}: {top_text(o['top'])} -> {Path(out)/o['png']}")

@@ -16,11 +16,11 @@ warnings.filterwarnings('ignore', message=r'`torch.jit.script` is deprecated')
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'file_lock', 'save_fig', 'caption_fig', 'save_weights',
-           'export_learner', 'eval_mode', 'native_bf16', 'cuda_bf16', 'device_numerics', 'numerics_name', 'device_name',
-           'cpu_name', 'machine_name', 'unseen_gpus', 'announce_device', 'synchronize', 'Stopwatch', 'interactive',
-           'with_bar', 'step', 'tf32_flags', 'exact_fp32', 'default_cache_dir', 'mini_path', 'data_name', 'in_test',
-           'caught_warnings']
+__all__ = ['CifarError', 'atomic_path', 'save_text', 'save_json', 'plain_data', 'file_lock', 'save_fig', 'caption_fig',
+           'save_weights', 'export_learner', 'eval_mode', 'native_bf16', 'cuda_bf16', 'device_numerics',
+           'numerics_name', 'device_name', 'cpu_name', 'machine_name', 'unseen_gpus', 'announce_device', 'synchronize',
+           'Stopwatch', 'interactive', 'with_bar', 'step', 'tf32_flags', 'exact_fp32', 'default_cache_dir', 'mini_path',
+           'data_name', 'in_test', 'caught_warnings']
 
 # %% ../nbs/00_core.ipynb #9803a504
 class CifarError(ValueError):
@@ -47,6 +47,13 @@ def save_text(text:str, path)->Path:
 def save_json(obj, path)->Path:
     "Write `obj` as indented JSON to `path` atomically."
     return save_text(json.dumps(obj, indent=2) + '\n', path)
+
+# %% ../nbs/00_core.ipynb #6c048d77
+def plain_data(x):
+    "`x` with fastcore's `L`s and tuples as lists, NumPy's numbers as Python's (fastai's optimiser state holds both): what `torch.load(weights_only=True)` reads back."
+    if isinstance(x, np.generic): return x.item()
+    if isinstance(x, dict): return {k: plain_data(v) for k, v in x.items()}
+    return [plain_data(o) for o in x] if isinstance(x, (list, tuple, L)) else x
 
 # %% ../nbs/00_core.ipynb #b37cd1ea
 @contextmanager

@@ -21,7 +21,8 @@ __all__ = ['CAMS', 'GRADIENT_CAMS', 'DELETION_FRAC', 'find_layer', 'KeepOutput',
            'upsample_cams', 'show_cam', 'most_salient', 'mask_top', 'class_prob', 'deletion_drop', 'faithfulness',
            'saliency_curves', 'randomized_copies', 'rank_correlation', 'head_of', 'plot_gradcam_misclassified',
            'interp_cams', 'compare_cams', 'cam_verdict', 'cam_rows', 'cams_table', 'plot_cam_methods', 'CamHistory',
-           'save_cam_history', 'load_cam_history', 'cam_history_numbers', 'plot_cam_history']
+           'save_cam_history', 'load_cam_history', 'history_right', 'history_shown', 'cam_history_numbers',
+           'plot_cam_history']
 
 # %% ../nbs/06_gradcam.ipynb #dfbf0346
 def find_layer(model:nn.Module, layer)->tuple:
@@ -414,7 +415,7 @@ def plot_cam_methods(interp:ClassificationInterpretation, layer=None, methods=No
 
 # %% ../nbs/06_gradcam.ipynb #9bec099a
 class CamHistory(Callback):
-    "After every epoch: Grad-CAM at `layer` of `per_class` fixed test images a class, for the true and the predicted class, with the prediction, its probability and the maps' deletion score; saved to `fname` (if given) each time."
+    "After every epoch: Grad-CAM at `layer` of `per_class` fixed test images a class (multi-label: images carrying it), for that class and the predicted one, with the prediction, its probability, whether it is right and the maps' deletion score; saved to `fname` (if given) each time."
     order = Recorder.order + 0.5   # after the epoch's test pass is logged, before a `Checkpoint` (so a kill between them loses no epoch)
     def __init__(self, per_class:int=2, layer=None, fname=None, start_epoch:int=0): store_attr(); self.epochs, self.inputs, self.trained = [], None, False
     def before_fit(self):
@@ -422,13 +423,14 @@ class CamHistory(Callback):
         valid, xs, ys = getattr(self.dls.valid, 'dl', self.dls.valid), [], []   # under data parallelism, the loader inside the `DistributedDL`: its batches need no other process
         with torch.random.fork_rng(devices=[]):   # a loader draws its seed from torch's generator: this read leaves the training's draws as they were
             for xb, yb in valid:   # the test set in its fixed order, until every class has `per_class` images
-                if yb.dim() != 1: raise CifarError("CamHistory follows a single-label classifier (one class an image); this learner's targets are not class indices")
                 xs.append(xb); ys.append(yb)
-                if torch.bincount(torch.cat(ys), minlength=len(self.dls.vocab)).min() >= self.per_class: break
-        x, y = torch.cat(xs), torch.cat(ys)
-        keep = torch.cat([(y == c).nonzero()[:self.per_class, 0] for c in range(len(self.dls.vocab))])
-        norm = first(t for t in valid.after_batch if isinstance(t, Normalize))
-        self.inputs, self.targets = x[keep].as_subclass(Tensor), y[keep].as_subclass(Tensor)   # plain tensors: fastai's subclasses do not mix in `torch.cat`
+                y = torch.cat(ys)
+                if (y.sum(0) if y.dim() == 2 else torch.bincount(y, minlength=len(self.dls.vocab))).min() >= self.per_class: break
+        x, self.multi = torch.cat(xs), y.dim() == 2   # multi-label (`MultiCategoryBlock`): one-hot targets, an image followed for each class it carries
+        hits = [(y[:, c] > 0 if self.multi else y == c).nonzero()[:self.per_class, 0] for c in range(len(self.dls.vocab))]
+        norm, keep = first(t for t in valid.after_batch if isinstance(t, Normalize)), torch.cat(hits)
+        self.inputs = x[keep].as_subclass(Tensor)   # plain tensors: fastai's subclasses do not mix in `torch.cat`
+        self.targets = torch.cat([torch.full((len(h),), c) for c, h in enumerate(hits)]).to(x.device)   # each image's class: its own, or the one it is followed for
         self.images = (self.inputs.float() * norm.std + norm.mean if norm else self.inputs.float()).clamp(0, 1).cpu()   # for the figure: the pixels, not the normalised input
         if self.start_epoch: self.epochs = load_cam_history(self.fname)['epochs'][:self.start_epoch]   # a resumed run: the epochs done, once each
     def before_epoch(self): self.trained = False
@@ -438,17 +440,20 @@ class CamHistory(Callback):
         # unwrapped from DistributedDataParallel (no collective in these passes), eager and in float32, as every other map is made (`03_precision`)
         with outside_fit(self.learn) as model, Stopwatch(self.inputs.device) as clock:
             self.layer = cam_layer(model, self.layer, self.inputs)   # found once, from the model itself, if not given
-            with torch.no_grad(), eval_mode(model): probs = model(self.inputs).float().softmax(1)
+            with torch.no_grad(), eval_mode(model): out = model(self.inputs).float()
+            probs = out.sigmoid() if self.multi else out.softmax(1)
             pred, n = probs.argmax(1), len(self.inputs)
+            thresh = getattr(self.learn.loss_func, 'thresh', 0.5)   # multi-label: right when the model gives the image's class, whatever else it gives
+            right = probs.gather(1, self.targets[:, None])[:, 0] > thresh if self.multi else pred == self.targets
             maps = grad_cam(model, torch.cat([self.inputs, self.inputs]), self.layer, torch.cat([self.targets, pred]))
             deletion = deletion_drop(model, self.inputs, maps[n:], pred).mean().item()
         self.epochs.append(dict(epoch=self.epoch + 1, test_acc=history(self.recorder)[-1].get('test_acc'), deletion=deletion, seconds=clock.seconds,
-                                pred=pred.tolist(), prob=probs.gather(1, pred[:, None])[:, 0].tolist(), maps_true=maps[:n].cpu(), maps_pred=maps[n:].cpu()))
+                                pred=pred.tolist(), prob=probs.gather(1, pred[:, None])[:, 0].tolist(), prob_true=probs.gather(1, self.targets[:, None])[:, 0].tolist(), right=right.tolist(), maps_true=maps[:n].cpu(), maps_pred=maps[n:].cpu()))
         if self.fname and not rank_distrib(): save_cam_history(self.as_dict(), self.fname)
     def as_dict(self)->dict:
         "What was recorded, as tensors, numbers and strings: what `save_cam_history` writes and the figure, the numbers and the report read."
         layer = self.layer if isinstance(self.layer, str) or self.layer is None else find_layer(self.learn.model, self.layer)[0]
-        return dict(layer=layer, per_class=self.per_class, targets=self.targets.cpu(), images=self.images, epochs=self.epochs)
+        return dict(layer=layer, per_class=self.per_class, multi_label=self.multi, targets=self.targets.cpu(), images=self.images, epochs=self.epochs)
 
 # %% ../nbs/06_gradcam.ipynb #3e6c9385
 def save_cam_history(h:dict, fname)->Path:
@@ -462,31 +467,42 @@ def load_cam_history(fname)->dict:
     except FileNotFoundError: raise CifarError(f"no Grad-CAM history at {fname}; start the run again with --force") from None
     except Exception as e: raise CifarError(f"the Grad-CAM history {fname} is damaged ({type(e).__name__}); start the run again with --force") from None
 
+# %% ../nbs/06_gradcam.ipynb #1f380f1e
+def history_right(epoch:dict, targets:list)->list:
+    "Whether each image of a history's `epoch` is right: as `CamHistory` recorded it, or, in a history saved before it did, its prediction against its class."
+    return epoch.get('right') or [p == t for p, t in zip(epoch['pred'], targets)]
+
+# %% ../nbs/06_gradcam.ipynb #53fe01e0
+def history_shown(h:dict, epoch:dict)->tuple:
+    "What the figure and the report show of a history `h`'s `epoch`, an image each: the predicted class, its probability and map; for a multi-label history, the image's own label's."
+    return (h['targets'].tolist(), epoch['prob_true'], epoch['maps_true']) if h.get('multi_label') else (epoch['pred'], epoch['prob'], epoch['maps_pred'])
+
 # %% ../nbs/06_gradcam.ipynb #d6e090ab
 def cam_history_numbers(h:dict)->dict:
     "The numbers of a history `h` for `metrics.json`: per epoch the test accuracy, how many of its images the model gets right, the maps' deletion score and the seconds the record took."
     y = h['targets'].tolist()
     return dict(layer=h['layer'], images=len(y), seconds=sum(o['seconds'] for o in h['epochs']),
-                epochs=[dict(epoch=o['epoch'], test_acc=o['test_acc'], right=sum(p == t for p, t in zip(o['pred'], y)), deletion=o['deletion'], seconds=o['seconds'])
+                epochs=[dict(epoch=o['epoch'], test_acc=o['test_acc'], right=sum(history_right(o, y)), deletion=o['deletion'], seconds=o['seconds'])
                         for o in h['epochs']])
 
 # %% ../nbs/06_gradcam.ipynb #e84549d9
 def plot_cam_history(h:dict, vocab, rows:int=None)->plt.Figure:
-    "The predicted class's Grad-CAM after every epoch of the first image of each class in the history `h` (`rows` of them; default: all), with the test accuracy and deletion score per epoch above."
+    "The predicted class's Grad-CAM (multi-label: the image's label's) after every epoch of the first image of each class in the history `h` (`rows` of them; default: all), with the test accuracy and deletion score per epoch above."
     eps, idx = h['epochs'], list(range(0, len(h['targets']), h['per_class']))[:rows]
     fig = plt.figure(figsize=(1.35 * (len(eps) + 1), 1.45 * len(idx) + 2.2), layout='constrained')
     gs = fig.add_gridspec(len(idx) + 1, len(eps) + 1, height_ratios=[1.6] + [1] * len(idx))
     top = fig.add_subplot(gs[0, :])
     x = [o['epoch'] for o in eps]
-    top.plot(x, [100 * (o['test_acc'] or 0) for o in eps], 'o-', label='test accuracy (%)')
+    if all(o['test_acc'] is not None for o in eps): top.plot(x, [100 * o['test_acc'] for o in eps], 'o-', label='test accuracy (%)')   # a metric named otherwise (`accuracy_multi`) is not drawn
     top.plot(x, [100 * o['deletion'] for o in eps], 's--', label='deletion score (x100)')
     top.set_xlabel('epoch'); top.set_xticks(x); top.legend(fontsize=8); top.grid(alpha=.3)
     for r, i in enumerate(idx):
         img, true = h['images'][i], h['targets'][i].item()
         ax = fig.add_subplot(gs[r + 1, 0]); ax.imshow(img.permute(1, 2, 0)); ax.set_axis_off(); ax.set_title(f"true {vocab[true]}", fontsize=8)
         for c, o in enumerate(eps):
-            ok = o['pred'][i] == true
-            show_cam(img, o['maps_pred'][i], fig.add_subplot(gs[r + 1, c + 1]), fontsize=8, color='darkgreen' if ok else 'firebrick',
-                     title=f"{'✓' if ok else '✗'} {vocab[o['pred'][i]]} {o['prob'][i]:.2f}")
-    fig.suptitle(f"Grad-CAM of the predicted class on {h['layer']}, epoch by epoch", fontsize=11)
+            ok, (cls, prob, maps) = history_right(o, h['targets'].tolist())[i], history_shown(h, o)
+            show_cam(img, maps[i], fig.add_subplot(gs[r + 1, c + 1]), fontsize=8, color='darkgreen' if ok else 'firebrick',
+                     title=f"{'✓' if ok else '✗'} {vocab[cls[i]]} {prob[i]:.2f}")
+    what = "each image's label" if h.get('multi_label') else 'the predicted class'
+    fig.suptitle(f"Grad-CAM of {what} on {h['layer']}, epoch by epoch", fontsize=11)
     return fig

@@ -1,4 +1,4 @@
-"""The maps of any fastai vision classifier, which fastai v2 no longer draws: the layer found from the model, fastai's own `ClassificationInterpretation`, the image as the model saw it, multi-label targets, and the NHWC and token layouts of Swin and ViT, checked against pytorch-grad-cam.
+"""The maps of any fastai vision classifier, which fastai v2 no longer draws: the layer found from the model, fastai's own `ClassificationInterpretation`, the image as the model saw it, the model saved and rebuilt without a pickle, multi-label targets, and the NHWC and token layouts of Swin and ViT, checked against pytorch-grad-cam.
 
 Docs: https://cifar-gradcam.github.io/cifar_gradcam/learner.html.md"""
 
@@ -6,15 +6,17 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/learner.html.md"""
 
 # %% ../nbs/08a_learner.ipynb #82d5f821
 from __future__ import annotations
-import html
+import html, hashlib, json, torchvision
 from .core import *
+from .model import *
 from .interpret import *
 from .gradcam import *
 from .report import *
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['learner_report', 'multilabel_cams', 'plot_multilabel_cams']
+__all__ = ['learner_report', 'arch_name', 'layers_key', 'model_card', 'rebuild_model', 'export_model', 'load_run_model',
+           'multilabel_cams', 'plot_multilabel_cams']
 
 # %% ../nbs/08a_learner.ipynb #0a21a5c9
 def learner_report(interp:ClassificationInterpretation, out, layer=None, k:int=8, cam_images:int=256, title:str=None, history:dict=None)->Path:
@@ -35,6 +37,77 @@ def learner_report(interp:ClassificationInterpretation, out, layer=None, k:int=8
              f"the {faithful['frac']:.0%} most salient pixels lowers the predicted class's probability by {faithful['gradcam']:.3f}, against {faithful['random']:.3f} for random maps.</p>")
     page = explorer_page(ifnone(title, f"Grad-CAM report: {type(model).__name__}"), intro, mistake_examples(interp, pred_maps, true_maps), interp.vocab, cm.numpy(), [fig], history, scores)
     return save_text(page, out/'report.html')
+
+# %% ../nbs/08a_learner.ipynb #d8f850c6
+def arch_name(learn:Learner)->str|None:
+    "The name `rebuild_model` makes `learn`'s model from: `torchvision:NAME` or `timm:NAME` for a `vision_learner`'s arch, `resnet18_cifar` for ours; None where there is none."
+    arch = getattr(learn, 'arch', None)   # kept by `vision_learner`
+    if isinstance(arch, str): return f"timm:{arch}"
+    name = getattr(arch, '__name__', '')
+    if name and getattr(torchvision.models, name, None) is arch: return f"torchvision:{name}"
+    return 'resnet18_cifar' if arch is None and isinstance(learn.model, ResNetCifar) else None
+
+# %% ../nbs/08a_learner.ipynb #4109150c
+def layers_key(model:nn.Module)->str:
+    "A fingerprint of `model`'s layers and their settings (its `repr`): equal for two models built alike, whatever their weights."
+    return hashlib.sha1(repr(model).encode()).hexdigest()[:16]
+
+# %% ../nbs/08a_learner.ipynb #2af7675c
+def model_card(learn:Learner, layer=None)->dict:
+    "What it takes to use `learn`'s weights without fastai's pickle: the architecture's name and layers, the classes, the input's size, resize and normalisation, the Grad-CAM `layer` (default: `find_cam_layer`'s), the output's activation."
+    dl = learn.dls.valid
+    norm = first(t for t in dl.after_batch if isinstance(t, Normalize))
+    resize = first(t for t in getattr(dl.after_item, 'fs', []) if isinstance(t, (Resize, RandomResizedCrop)))   # a `TfmdDL`'s item pipeline (a plain `DataLoader` has none)
+    try: x = dl.one_batch()[0][:1]
+    except ValueError:   # `load_learner`'s learner keeps the transforms but no data: the size is its `Resize`'s (kept as w, h), or CIFAR's
+        size = resize.size[::-1] if resize else (32, 32) if isinstance(learn.model, ResNetCifar) else None
+        if size is None: raise CifarError("this learner has no data and no Resize to tell its input size: make the card from a learner with its DataLoaders") from None
+        x = torch.zeros(1, getattr(learn, 'n_in', 3), *size, device=one_param(learn.model).device)
+    multi = isinstance(learn.loss_func, BCEWithLogitsLossFlat)   # a `MultiCategoryBlock`'s loss: a sigmoid a class
+    n_in = x.shape[1]
+    return dict(arch=arch_name(learn), layers=layers_key(learn.model), n_in=n_in, n_out=len(learn.dls.vocab), vocab=[str(o) for o in learn.dls.vocab],
+                size=list(x.shape[-2:]), resize=getattr(resize, 'method', 'crop') if resize else 'squish', layer=cam_layer(learn.model, layer, x),
+                mean=norm.mean.flatten().tolist() if norm else [0.]*n_in, std=norm.std.flatten().tolist() if norm else [1.]*n_in,
+                activation='sigmoid' if multi else 'softmax', thresh=getattr(learn.loss_func, 'thresh', 0.5) if multi else None)
+
+# %% ../nbs/08a_learner.ipynb #8cdef360
+def rebuild_model(card:dict)->nn.Module:
+    "The model `card` describes, with fresh weights, built from its architecture's name; a `CifarError` if it has none or its layers differ from the card's."
+    arch, n_out, n_in = card.get('arch'), card['n_out'], card.get('n_in', 3)
+    kind, _, name = (arch or '').partition(':')
+    if arch == 'resnet18_cifar': model = resnet18_cifar(n_out)
+    elif kind == 'torchvision' and callable(f := getattr(torchvision.models, name, None)): model = create_vision_model(f, n_out, pretrained=False, n_in=n_in)
+    elif kind == 'timm':
+        try: import timm   # fastai builds its models, and does not need it otherwise
+        except ImportError: raise CifarError(f"the model is timm's {name}: pip install timm, then try again") from None
+        model = create_timm_model(name, n_out, default_split, False, n_in=n_in)[0]   # as `vision_learner` calls it
+    else: raise CifarError(f"the model card names no architecture that can be rebuilt by name ({arch!r}): save a vision_learner or resnet18_cifar with export_model, or load a model.pkl you made with load_learner (--trust-pickle on the command line)")
+    if card.get('layers', layers_key(model)) != layers_key(model):   # cards written before `layers` have no fingerprint
+        raise CifarError(f"the saved model's layers differ from {arch} with fastai's default head (lin_ftrs, ps, concat_pool, a custom head...): load a model.pkl you made with load_learner (--trust-pickle on the command line)")
+    return model
+
+# %% ../nbs/08a_learner.ipynb #2e03b3f4
+def export_model(learn:Learner, out, layer=None)->Path:
+    "The weights (`model.pth`) and what it takes to use them (`model.json`, `model_card`), written atomically into the folder `out`."
+    Path(out).mkdir(parents=True, exist_ok=True)
+    card = model_card(learn, layer)   # before writing anything: a model it cannot describe leaves no half of a pair
+    save_weights(learn.model, Path(out)/RUN.weights.name)
+    return save_json(card, Path(out)/RUN.card.name)
+
+# %% ../nbs/08a_learner.ipynb #daeb01ed
+def load_run_model(path)->tuple:
+    "The model of a folder `export_model` wrote (a run's, or a `model.pth` with its `model.json` beside it), rebuilt by name, and its card; the weights are read without unpickling."
+    path = Path(path)
+    pth = path/RUN.weights.name if path.is_dir() else path
+    if pth.suffix == '.pkl': raise CifarError(f"{pth} is a pickle, and loading a pickle runs whatever code it holds: pass the run folder (or its {RUN.weights.name}) instead, or --trust-pickle if you made this file yourself")
+    if not pth.is_file(): raise CifarError(f"model file {pth} does not exist; pass a run folder written by cifar-gradcam or export_model, or its {RUN.weights.name}")
+    fail = lambda e: CifarError(f"could not load {pth} with the {RUN.card.name} beside it ({type(e).__name__}): not a model written by cifar-gradcam or export_model; write it again")
+    try: card = json.loads(pth.with_name(RUN.card.name).read_text())
+    except Exception as e: raise fail(e) from None
+    model = rebuild_model(card)
+    try: model.load_state_dict(torch.load(pth, map_location='cpu', weights_only=True))
+    except Exception as e: raise fail(e) from None
+    return model.eval(), card
 
 # %% ../nbs/08a_learner.ipynb #aed2f577
 def multilabel_cams(learn:Learner, x:Tensor, thresh:float=None, classes=None, layer=None, **kwargs)->list:

@@ -44,11 +44,11 @@ if (H) {
   const h = JSON.parse(H.textContent), slider = document.getElementById('epoch'), grid = document.getElementById('history-grid'), said = document.getElementById('epoch-numbers');
   const last = h.epochs[h.epochs.length - 1].epoch;
   function epoch(k) {
-    const o = h.epochs[k], right = o.pred.filter((p, i) => p == h.true[i]).length;
+    const o = h.epochs[k], right = o.right.filter(r => r).length;   // multi-label: right when the image's class is given
     said.textContent = `epoch ${o.epoch} of ${last}: ${right} of ${h.true.length} of these images right` +
       (o.test_acc == null ? '' : `, test accuracy ${(100 * o.test_acc).toFixed(2)}%`) + `, deletion score of the maps ${o.deletion.toFixed(3)}`;
     grid.replaceChildren(...h.images.map((src, i) => {
-      const ok = o.pred[i] == h.true[i], f = document.createElement('figure'), cap = document.createElement('figcaption');
+      const ok = o.right[i], f = document.createElement('figure'), cap = document.createElement('figcaption');
       f.className = 'history ' + (ok ? 'right' : 'wrong'); f.dataset.true = C[h.true[i]]; f.dataset.pred = C[o.pred[i]];
       cap.textContent = `${ok ? '✓' : '✗'} ${C[o.pred[i]]} ${o.prob[i].toFixed(2)}`;
       f.append(tile(src, C[h.true[i]], o.maps[i], 'true ' + C[h.true[i]]), cap); return f;

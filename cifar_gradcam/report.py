@@ -87,8 +87,8 @@ RUN = AttrDict(
     report_html=RunFile('report.html', 'Report (one page)', "the run's report as one page, with an explorer of every mistake", 'report_html'),
     report_md=RunFile('report.md', 'Report (Markdown)', "the run's report in Markdown, with the history and the model's summary", 'report_md'),
     metrics=RunFile('metrics.json', 'Metrics', "every number of the run", 'run_metrics'),
-    weights=RunFile('model.pth', 'Weights', "the model's weights, read without running any code from the file", 'save_model'),
-    card=RunFile('model.json', 'Model card', "what `cifar-gradcam-explain` needs to use the weights: architecture, classes, normalisation, Grad-CAM layer", 'save_model'),
+    weights=RunFile('model.pth', 'Weights', "the model's weights, read without running any code from the file", 'export_model'),
+    card=RunFile('model.json', 'Model card', "what `cifar-gradcam-explain` needs to use the weights: architecture, classes, normalisation, Grad-CAM layer", 'export_model'),
     learner=RunFile('model.pkl', 'Learner', "the whole fastai `Learner` for `load_learner`: a pickle, which runs code when loaded, so load only your own", 'export_learner'),
     checkpoint=RunFile('checkpoint.pth', 'Checkpoint', "the model, optimizer and history after the last finished epoch, for `--resume`", 'Checkpoint'))
 
@@ -246,10 +246,13 @@ def _confusion_html(cm, vocab)->str:
 
 # %% ../nbs/08_report.ipynb #5a1d0e02
 def history_examples(h:dict)->dict:
-    "What `report.html`'s epoch slider shows of the Grad-CAM history `h` (a `CamHistory.as_dict()`): each image as WebP with its class, and per epoch the numbers, the predictions with their probabilities and the predicted class's maps."
+    "What `report.html`'s epoch slider shows of the Grad-CAM history `h` (a `CamHistory.as_dict()`): each image as WebP with its class, and per epoch the numbers, the predictions with their probabilities and the predicted class's maps (multi-label: each image's label, its probability and map)."
+    def epoch(o):
+        cls, prob, maps = history_shown(h, o)
+        return dict(epoch=o['epoch'], test_acc=o['test_acc'], deletion=round(o['deletion'], 4), right=history_right(o, h['targets'].tolist()),
+                    pred=cls, prob=[round(p, 4) for p in prob], maps=[_r2(t) for t in maps])
     return dict(layer=h['layer'], true=h['targets'].tolist(), images=[thumbnail(TensorImage(img.mul(255).round().byte())) for img in h['images']],
-                epochs=[dict(epoch=o['epoch'], test_acc=o['test_acc'], deletion=round(o['deletion'], 4), pred=o['pred'],
-                             prob=[round(p, 4) for p in o['prob']], maps=[_r2(t) for t in o['maps_pred']]) for o in h['epochs']])
+                epochs=[epoch(o) for o in h['epochs']])
 
 # %% ../nbs/08_report.ipynb #5a1d0e04
 def _history_html(h:dict)->str:

@@ -6,7 +6,7 @@ Docs: https://cifar-gradcam.github.io/cifar_gradcam/train.html.md"""
 
 # %% ../nbs/04_train.ipynb #e6d3298c
 from __future__ import annotations
-import inspect, os, sys, tempfile, time, warnings
+import inspect, os, pickle, sys, tempfile, time, warnings
 from contextlib import contextmanager, nullcontext
 import torch.distributed as dist
 from . import __version__
@@ -260,8 +260,8 @@ class Checkpoint(Callback):
         if rank_distrib(): return                                  # data-parallel: rank 0 writes
         model = getattr(self.learn.model, 'module', self.learn.model)   # unwrapped from DistributedDataParallel
         scaler = getattr(self.learn, 'scaler', None)   # fp16's loss scale, learnt over the steps (empty under bf16 and fp32)
-        state = dict(model=model.state_dict(), opt=self.learn.opt.state_dict(), scaler=scaler.state_dict() if scaler else {},
-                     epochs_done=self.epoch+1, n_epoch=self.n_epoch, values=[list(v) for v in self.recorder.values], config=self.config,
+        state = dict(model=model.state_dict(), opt=plain_data(self.learn.opt.state_dict()), scaler=scaler.state_dict() if scaler else {},
+                     epochs_done=self.epoch+1, n_epoch=self.n_epoch, values=plain_data(self.recorder.values), config=plain_data(self.config),
                      lrs=self.state.get('lrs', []) + [float(o) for o in self.recorder.lrs], seconds=self.state.get('seconds', 0.) + time.perf_counter() - self.start)
         with atomic_path(self.fname) as tmp: torch.save(state, tmp)
 
@@ -287,10 +287,15 @@ class StopOnNaN(Callback):
 
 # %% ../nbs/04_train.ipynb #4d0d6f27
 def load_checkpoint(fname)->dict:
-    "The state `Checkpoint` saved in `fname`, read to the CPU, or a `CifarError` if it is missing or damaged."
+    "The state `Checkpoint` saved in `fname`, read to the CPU with `weights_only=True`, or a `CifarError` if it is missing or damaged."
     fname = Path(fname)
     if not fname.is_file(): raise CifarError(f"no checkpoint at {fname}; start the run without --resume")
-    try: state = torch.load(fname, map_location='cpu', weights_only=False)
+    try:
+        try: state = torch.load(fname, map_location='cpu', weights_only=True)   # tensors and plain data: nothing in the file runs
+        except pickle.UnpicklingError:   # written before `plain_data`: fastcore's `L` and NumPy's float64, allowed by name, still running nothing else
+            with torch.serialization.safe_globals([L, (np._core if hasattr(np, '_core') else np.core).multiarray.scalar, np.dtype, type(np.dtype('float64'))]):
+                state = torch.load(fname, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError: raise CifarError(f"checkpoint {fname} holds more than tensors and numbers, so it was not read: not a checkpoint cifar-gradcam wrote; start again with --force") from None
     except Exception as e: raise CifarError(f"checkpoint {fname} is damaged ({type(e).__name__}); start again with --force") from None
     if not isinstance(state, dict) or not {'model', 'opt', 'epochs_done', 'values', 'config'} <= set(state):
         raise CifarError(f"{fname} is not a cifar-gradcam checkpoint; start again with --force")
@@ -302,7 +307,7 @@ def restore(learn:Learner, state:dict)->int:
     learn.model.to(learn.dls.device)   # where the fit will train it: fastai moves the model only in `before_fit`, after the optimizer is made here
     learn.model.load_state_dict(state['model'])   # copied into the model's own tensors, wherever they are
     learn.create_opt()
-    learn.opt.load_state_dict(to_device(state['opt'], one_param(learn.model).device))   # Adam's moments go where their weights are
+    learn.opt.load_state_dict(to_device({**state['opt'], 'hypers': L(state['opt']['hypers'])}, one_param(learn.model).device))   # Adam's moments go where their weights are
     return state['epochs_done']
 
 # %% ../nbs/04_train.ipynb #d9b98f94
