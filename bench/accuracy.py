@@ -70,7 +70,7 @@ def plain(a, dev, seed, on_epoch=lambda epochs: None):
         g = torch.Generator().manual_seed(seed)
         ds_tr, ds_te = [torch.utils.data.Subset(d, torch.randperm(len(d), generator=g)[:a.limit].tolist()) for d in (ds_tr, ds_te)]
     kw = dict(num_workers=a.workers, pin_memory=dev.type == 'cuda', persistent_workers=a.workers > 0)
-    dl_tr, dl_te = DataLoader(ds_tr, a.bs, shuffle=True, drop_last=True, **kw), DataLoader(ds_te, 512, **kw)
+    dl_tr, dl_te = DataLoader(ds_tr, a.bs, shuffle=True, drop_last=len(ds_tr) % a.bs == 1, **kw), DataLoader(ds_te, 512, **kw)
     model = resnet18_cifar(len(remap)).to(dev)
     dtype, channels_last = device_numerics(dev) if a.plain_numerics == 'ours' else (None, False)   # 'ours': what cifar_learner computes in
     if channels_last: model = model.to(memory_format=torch.channels_last)
@@ -97,7 +97,7 @@ def plain(a, dev, seed, on_epoch=lambda epochs: None):
         epochs.append(dict(epoch=ep + 1, test_acc=correct / len(ds_te), seconds=secs))
         save_state(a, 'plain', seed, dict(model=model.state_dict(), opt=opt.state_dict(), sched=sched.state_dict(), scaler=scaler.state_dict(), epochs=epochs))
         on_epoch(epochs)
-    return dict(finder_seconds=0., finder_images=0, train_images=a.plain_epochs * len(dl_tr) * a.bs, epochs=epochs)
+    return dict(finder_seconds=0., finder_images=0, train_images=a.plain_epochs * min(len(dl_tr) * a.bs, len(ds_tr)), epochs=epochs)
 
 class TrainClock(Callback):
     "The seconds of training steps only: the clock stops for the test pass after each epoch; the epochs so far (`epochs`, each with its test accuracy and seconds from `offset`) go to `on_epoch`."
@@ -162,7 +162,7 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr, start_epoch=len(clock.epochs))
     epochs = clock.epochs
     return dict(lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images,
-                train_images=a.epochs * len(dls.train) * bs, test_acc_tta=flip_tta(learn), epochs=epochs,
+                train_images=a.epochs * min(len(dls.train) * bs, len(dls.train_ds)), test_acc_tta=flip_tta(learn), epochs=epochs,
                 test_acc_ema={str(d): accuracy_of(m, dls.valid) for d, m in ema.avgs.items()})
 
 def flip_tta(learn):

@@ -49,7 +49,7 @@ def parse_cams(cams:str)->list:
 def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, lr_rule:str='bottom',
                   seed:int=42, workers:int|None=None, find_lr:bool=True, history_images:int=0):
     "Raise a `CifarError` for an option no run could use (the LR finder's options only if it will run)."
-    for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 1), ('--limit', limit, 1), ('--seed', seed, 0), ('--workers', workers, 0), ('--history-images', history_images, 0)]:
+    for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 2), ('--limit', limit, 2), ('--seed', seed, 0), ('--workers', workers, 0), ('--history-images', history_images, 0)]:
         if v is not None and v < lo: raise CifarError(f"{name} must be at least {lo}, not {v}")
     if find_lr: check_lr_find(lr_find_iters, lr_rule)
     if Path(out).exists() and not Path(out).is_dir(): raise CifarError(f"--out {out} is a file; pass a folder for the run's outputs")
@@ -71,7 +71,7 @@ class RunSettings:
     "What a run was asked to do: the command line's defaults, and what a checkpoint saves so that `--resume` goes on alike."
     path:str=None            # the data folder (None: download the real CIFAR-10)
     epochs:int=20
-    bs:int=512
+    bs:int=128
     lr:float=None            # lr_max; None: the LR finder picks it
     limit:int=None
     seed:int=42
@@ -89,7 +89,7 @@ def new_run(s:RunSettings, out, workers:int=None)->RunSettings:
     "`s` with every option checked and the data folder found (downloaded when `s.path` is None), before anything is written to `out`."
     check_options(s.epochs, s.bs, s.limit, out, s.lr_find_iters, s.lr_rule, s.seed, workers, s.lr is None, s.history_images)
     find_layer(resnet18_cifar(), s.layer)   # an unknown layer fails now, not after training
-    if s.limit and s.limit < s.bs:   # one batch an epoch rather than none (fastai drops the last partial batch)
+    if s.limit and s.limit < s.bs:   # the batch size the run really has, in its metrics and report
         print(f"note: --limit {s.limit} is less than --bs {s.bs}: training in batches of {s.limit}")
         s = replace(s, bs=s.limit)
     return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path)))
@@ -112,7 +112,7 @@ def run_dls(cfg:RunSettings, datablock:bool=False, workers:int=None, device=None
     if not reproducible: torch.backends.cudnn.benchmark = True   # the inputs are always 32x32: cuDNN times its kernels once and keeps the fastest
     kw = dict(bs=cfg.bs, limit=cfg.limit, seed=cfg.seed, device=device)
     dls = cifar_dls(cfg.path, num_workers=workers, **kw) if datablock else fast_cifar_dls(cfg.path, **kw)
-    if not len(dls.train): raise CifarError(f"--bs {cfg.bs} is more than the {len(dls.train_ds)} training images; pass a smaller --bs")
+    if not len(dls.train): raise CifarError(f"{len(dls.train_ds)} training image makes no batch: BatchNorm trains on two images a batch or more; add images to {cfg.path}/train")
     return dls
 
 # %% ../nbs/09_cli.ipynb #1b6fc2a1
@@ -169,7 +169,7 @@ def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict,
                 lr_find_iters=cfg.lr_find_iters if finder else 0, lr_find_images=cfg.lr_find_iters * cfg.bs if finder else 0,
                 epochs=cfg.epochs, bs=cfg.bs,
                 n_params=sum(p.numel() for p in learn.model.parameters()), seed=cfg.seed, device=device_name(dls.device),
-                train_seconds=(state or {}).get('seconds', 0.) + train_seconds, train_images=cfg.epochs * len(dls.train) * dls.train.bs, resumed_after_epoch=start,
+                train_seconds=(state or {}).get('seconds', 0.) + train_seconds, train_images=cfg.epochs * min(len(dls.train) * dls.train.bs, len(dls.train_ds)), resumed_after_epoch=start,
                 world_size=world, fast_data=not datablock, numerics=numerics(learn),
                 train_size=len(dls.train_ds), test_size=len(dls.valid_ds), data=str(dls.path), limit=cfg.limit,
                 gradcam_faithfulness=found['faithfulness'], cam_scores=found['cam_scores'],

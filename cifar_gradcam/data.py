@@ -183,4 +183,6 @@ def cifar_dls(path=None,          # a folder in fastai's CIFAR layout; `None` do
     "CIFAR-10 `DataLoaders`: training on `path/train` (augmented), validation on `path/test`; `kwargs` go to `cifar_augment`."
     path = check_layout(download_cifar() if path is None else path)
     dblock = cifar_block(cifar_vocab(path), limit=limit, seed=seed, **kwargs)
-    return dblock.dataloaders(path, path=path, bs=bs, num_workers=num_workers, device=device)
+    dls = dblock.dataloaders(path, path=path, bs=bs, num_workers=num_workers, device=device)
+    dls.train.drop_last = len(dls.train_ds) % bs == 1   # every image every epoch: only a last batch of one image goes (BatchNorm cannot train on it)
+    return dls

@@ -98,6 +98,6 @@ def fast_cifar_dls(path=None, bs:int=512, limit:int=None, seed:int=42, device=No
     dls = cifar_dls(path, bs=bs, limit=limit, seed=seed, device=device, num_workers=0, **kwargs)
     def cached(items): return TensorDS(cached_images(items, cache_dir), tensor([dls.vocab.o2i[parent_label(o)] for o in items]), dls.vocab, items)
     tfms = Pipeline([IntToFloatTensor(), *cifar_augment(**kwargs)], split_idx=0)
-    dls.loaders = [TensorDL(cached(dls.train.items), files_dl=dls.train, bs=bs, shuffle=True, drop_last=True, device=dls.device, after_batch=tfms),
+    dls.loaders = [TensorDL(cached(dls.train.items), files_dl=dls.train, bs=bs, shuffle=True, drop_last=dls.train.drop_last, device=dls.device, after_batch=tfms),
                    TensorDL(cached(dls.valid.items), files_dl=dls.valid, bs=dls.valid.bs, device=dls.device, after_batch=dls.valid.after_batch)]
     return dls

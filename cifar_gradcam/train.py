@@ -22,7 +22,7 @@ __all__ = ['log_names', 'LR_RULES', 'MIN_LR_ITERS', 'ORIGINAL_TEST_ACC', 'Device
            'DeviceStats', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth', 'log_smooth', 'bottom',
            'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'plot_race', 'history', 'train', 'plot_curves',
            'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints',
-           'data_parallel', 'end_data_parallel', 'rank_device']
+           'fit_resumable', 'data_parallel', 'end_data_parallel', 'rank_device']
 
 # %% ../nbs/04_train.ipynb #cad15e35
 class DeviceAvgMetric(AvgMetric):
@@ -239,7 +239,7 @@ def mini_learner(test_limit:int=200, epochs:int=10, lr:float=2e-3, path=None, ca
     learn = cifar_learner(dls, tiny_resnet_cifar() if small else None, path=ifnone(path, tempfile.mkdtemp()))
     epochs = 1 if small else epochs
     erase = inspect.signature(cifar_augment).parameters['erase'].default   # the recipe's cutout: another default, another model
-    fname = default_cache_dir()/f"mini-learner-{__version__}-{'tiny' if small else 'resnet18'}-{len(dls.train_ds)}-{epochs}-{lr:g}-erase{erase:g}.pth"
+    fname = default_cache_dir()/f"mini-learner-{__version__}-{'tiny' if small else 'resnet18'}-{len(dls.train_ds)}-{len(dls.train)}b-{epochs}-{lr:g}-erase{erase:g}.pth"
     if cache and fname.exists():
         try: learn.model.load_state_dict(torch.load(fname, map_location='cpu', weights_only=True)); return learn   # made on a GPU or not
         except Exception as e: warnings.warn(f"the cached example model {fname} cannot be read ({type(e).__name__}); training it again")
@@ -260,8 +260,10 @@ class Checkpoint(Callback):
         if rank_distrib(): return                                  # data-parallel: rank 0 writes
         model = getattr(self.learn.model, 'module', self.learn.model)   # unwrapped from DistributedDataParallel
         scaler = getattr(self.learn, 'scaler', None)   # fp16's loss scale, learnt over the steps (empty under bf16 and fp32)
+        old = self.state.get('values', [])   # a resumed fit's skipped epochs log empty rows: theirs come from the checkpoint it resumed
+        values = [v if len(v) or i >= len(old) else old[i] for i,v in enumerate(self.recorder.values)]
         state = dict(model=model.state_dict(), opt=plain_data(self.learn.opt.state_dict()), scaler=scaler.state_dict() if scaler else {},
-                     epochs_done=self.epoch+1, n_epoch=self.n_epoch, values=plain_data(self.recorder.values), config=plain_data(self.config),
+                     epochs_done=self.epoch+1, n_epoch=self.n_epoch, values=plain_data(values), config=plain_data(self.config),
                      lrs=self.state.get('lrs', []) + [float(o) for o in self.recorder.lrs], seconds=self.state.get('seconds', 0.) + time.perf_counter() - self.start)
         with atomic_path(self.fname) as tmp: torch.save(state, tmp)
 
@@ -319,6 +321,17 @@ def fit_with_checkpoints(learn:Learner, epochs:int, lr:float, fname, config:dict
         learn.recorder.values[:start] = [L(v) for v in state['values'][:start]]
         learn.recorder.lrs = list(state.get('lrs', [])) + list(learn.recorder.lrs)
     return secs
+
+# %% ../nbs/04_train.ipynb #fc5fcbd3
+def fit_resumable(learn:Learner, epochs:int, lr:float, fname=None, show_progress:bool=None)->float:
+    "`fit_with_checkpoints` to `fname`, going on from the fit saved there if it had these `epochs` and training images (with its own LR); `train` if no `fname`. The seconds of the whole fit, earlier processes included."
+    if fname is None: return train(learn, epochs, lr, show_progress)
+    config, state = dict(epochs=epochs, images=len(learn.dls.train_ds), lr=lr), load_checkpoint(fname) if Path(fname).is_file() else None
+    if state and all(state['config'].get(k) == config[k] for k in ('epochs', 'images')):
+        lr = config['lr'] = state['config']['lr']
+        print(f"going on from {fname}: {state['epochs_done']} of {epochs} epochs done, lr_max {lr:.2e}", flush=True)
+    elif state: print(f"{fname} holds another fit ({state['config']}): starting afresh", flush=True); state = None
+    return (state or {}).get('seconds', 0.) + fit_with_checkpoints(learn, epochs, lr, fname, config, state, show_progress)
 
 # %% ../nbs/04_train.ipynb #d6b4ec1a
 @patch
