@@ -26,7 +26,7 @@ def documents_parameters(nb:Path)->bool:
 API_PAGES = [c['page'] for c in chapters() if c['module'] and documents_parameters(Path('nbs')/c['file'])]   # each shows parameter tables
 
 # The pages that must show figures whatever their notebooks hold (a notebook stripped of its outputs fails here).
-MIN_IMAGES = {'01_data': 1, '02_model': 1, '04_train': 1, '05_interpret': 1, '06_gradcam': 3, 'tutorial': 3}
+MIN_IMAGES = {'01_data': 1, '02_model': 1, '04_train': 1, '05_interpret': 1, '06_gradcam': 3, '08a_learner': 3, 'tutorial': 3}
 
 def stored_figures(nb:Path)->int:
     "How many images the notebook `nb` keeps as outputs of cells the docs show (not `#| hide`)."
