@@ -12,7 +12,7 @@ its `bottom` pick as `lr_max` of `fit_one_cycle`: `find_lr`'s defaults), and eac
 with `+` to combine changes (e.g. `ls+bs64`): another rule of the same sweep (`valley`, `slide`, `steep`, `minimum`: any of
 `LR_RULES`), `finderN` (a sweep of N batches, e.g. `finder30`), `ls` (label smoothing 0.1), `cutout` (the original's
 per-image 8x8 cutout on half the images; the default has none), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4, instead of Adam), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and
-wd 5e-4, as the plain loop), `bs64` (batches of 64), `fixed` (no finder: lr_max `--fixed-lr`). Measured after training, beside
+wd 5e-4, as the plain loop), `bs64` (batches of 64), `wdX` (Adam's decoupled weight decay X instead of fastai's 0.01, e.g. `wd0.4`), `fixed` (no finder: lr_max `--fixed-lr`). Measured after training, beside
 the plain test accuracy and never instead of it: the flip-TTA accuracy (mean of an image's and its mirror's probabilities) and
 the accuracy of exponential moving averages of the weights (decays 0.9, 0.97 and 0.99; `--no-ema` leaves them out of a timed run).
 
@@ -144,6 +144,7 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
         save_state(a, variant, seed, dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epochs_done=len(epochs), epochs=epochs,
                                           lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images))
         on_epoch(epochs)
+    if wd := next((float(c[2:]) for c in ch if c.startswith('wd')), None): opt['wd'] = wd   # wdX: Adam's weight decay X
     learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[clock := TrainClock(save_and_report), ema], **opt)
     pick = next((p for p in LR_RULES if p in ch), 'bottom')
     finder_secs, finder_images, sugg = 0., 0, {}

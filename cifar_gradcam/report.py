@@ -33,6 +33,7 @@ class RunMetrics:
     lr_picks:dict                # every rule's pick ({} without the finder)
     lr_find_iters:int            # the finder's batches (0 without it)
     lr_find_images:int           # the images the finder's steps saw
+    wd:float                     # AdamW's decoupled weight decay
     epochs:int
     bs:int
     n_params:int
@@ -58,7 +59,7 @@ class RunMetrics:
 @patch(cls_method=True)
 def load(cls:RunMetrics, fname)->RunMetrics:
     "The metrics in `fname` (a run's `metrics.json`), or a `CifarError` naming what does not fit the schema."
-    d = json.loads(Path(fname).read_text())
+    d = {'wd': 0.01, **json.loads(Path(fname).read_text())}   # a run from before `wd` was recorded used fastai's default
     if extra := set(d) - set(cls.__dataclass_fields__): raise CifarError(f"{fname} has keys this version does not know ({', '.join(sorted(extra))}); run again to rewrite it")
     if missing := set(cls.__dataclass_fields__) - set(d): raise CifarError(f"{fname} lacks {', '.join(sorted(missing))}; run again to rewrite it")
     return cls(**d)
@@ -106,7 +107,7 @@ def report_head(m:RunMetrics)->str:
 
 ResNet18 for CIFAR (BasicBlock [2,2,2,2], 3x3 stem, no max-pool; {m.n_params:,} parameters) trained with fastai's
 `fit_one_cycle` for {m.epochs} epochs on {m.train_size:,} training images and tested on {m.test_size:,} test images
-from `{m.data}`, batch size {m.bs}, seed {m.seed}, on {m.device} ({m.numerics}). Training took {m.train_seconds/60:.1f} minutes
+from `{m.data}`, batch size {m.bs}, weight decay {m.wd:g}, seed {m.seed}, on {m.device} ({m.numerics}). Training took {m.train_seconds/60:.1f} minutes
 ({m.train_images/m.train_seconds:.0f} images/s).
 
 | | train | test |
@@ -297,7 +298,7 @@ def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None
     numbers = (f"<table class='numbers'><tr><th></th><th>train</th><th>test</th></tr><tr><th>accuracy</th><td>{pct(m.train_acc)}</td><td>{pct(m.test_acc)}</td></tr>"
                f"<tr><th>loss</th><td>{m.train_loss:.4f}</td><td>{m.test_loss:.4f}</td></tr>"
                f"<tr><th>accuracy with flip-TTA</th><td></td><td>{pct(m.test_acc_tta)}</td></tr></table>")
-    about = (f"<p>{m.epochs} epochs of <code>fit_one_cycle</code>, lr_max {m.lr:.2e} ({m.lr_rule}), batch size {m.bs}, on "
+    about = (f"<p>{m.epochs} epochs of <code>fit_one_cycle</code>, lr_max {m.lr:.2e} ({m.lr_rule}), batch size {m.bs}, weight decay {m.wd:g}, on "
              f"{m.train_size:,} training and {m.test_size:,} test images of <code>{html.escape(str(m.data))}</code>, {html.escape(m.device)} "
              f"({html.escape(m.numerics)}), {m.train_seconds / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
              f"salient pixels lowers the predicted class's probability by {f['gradcam']:.3f}, against {f['random']:.3f} for random maps.</p>")
