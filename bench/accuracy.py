@@ -158,7 +158,9 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
         start = time.perf_counter()
         lr, sugg, fig = find_lr(learn, iters, pick, show_progress=False)
         finder_secs, finder_images = time.perf_counter() - start, len(learn.recorder.lrs) * bs
-        plt.close(fig)
+        state_file(a, variant, seed).parent.mkdir(parents=True, exist_ok=True)
+        save_fig(fig, state_file(a, variant, seed).with_suffix('.lr_find.png'))   # to read the sweep the pick came from
+        print(f"{variant:>16} seed {seed}: the LR finder picked {lr:.2e} ({pick}; {len(learn.recorder.lrs)} batches, {finder_secs:.0f} s)", flush=True)
     clock.offset = clock.epochs[-1]['seconds'] if clock.epochs else finder_secs
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr, start_epoch=len(clock.epochs))
     epochs = clock.epochs
