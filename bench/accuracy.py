@@ -22,7 +22,8 @@ so that a machine's drift hits all of them alike. Prints per-epoch accuracy and 
 reach the target, the time ratio against the plain loop, and a table over the seeds (mean and spread); writes JSON.
 
 A long study spans sessions: every epoch goes to OUT.partial as it comes, and each run keeps its state after every epoch in
-OUT.runs/NAME-seedS.pth (weights, optimiser, schedule, the epochs so far), removed when the run ends. `--resume` keeps the
+OUT.runs/NAME-seedS.pth (weights, optimiser, schedule, the epochs so far), removed when the run ends; the LR finder's
+sweep stays beside it as NAME-seedS.lr_find.png, the figure its pick came from. `--resume` keeps the
 finished runs and continues a stopped one from its last finished epoch (its remaining epochs draw a fresh shuffle, seeded by the
 seed and the epoch)."""
 import argparse, json, os, platform, statistics, time
