@@ -39,7 +39,6 @@ from cifar_gradcam.data import cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
 from cifar_gradcam.train import cifar_learner, history, find_lr, restore, plot_race, LR_RULES
 from cifar_gradcam.core import atomic_path, data_name, save_fig, plain_data
-import matplotlib.pyplot as plt
 from cifar_gradcam.fast import fast_cifar_dls
 from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
 
@@ -159,8 +158,8 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
         start = time.perf_counter()
         lr, sugg, fig = find_lr(learn, iters, pick, show_progress=False)
         finder_secs, finder_images = time.perf_counter() - start, len(learn.recorder.lrs) * bs
-        state_file(a, variant, seed).parent.mkdir(parents=True, exist_ok=True)
-        save_fig(fig, state_file(a, variant, seed).with_suffix('.lr_find.png'))   # to read the sweep the pick came from
+        (sweep := state_file(a, variant, seed).with_suffix('.lr_find.png')).parent.mkdir(parents=True, exist_ok=True)
+        save_fig(fig, sweep)   # to read the sweep the pick came from
         print(f"{variant:>16} seed {seed}: the LR finder picked {lr:.2e} ({pick}; {len(learn.recorder.lrs)} batches, {finder_secs:.0f} s)", flush=True)
     clock.offset = clock.epochs[-1]['seconds'] if clock.epochs else finder_secs
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr, start_epoch=len(clock.epochs))
