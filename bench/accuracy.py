@@ -32,7 +32,7 @@ import numpy as np, torch, torch.nn.functional as F
 from torch.utils.data import DataLoader
 import torchvision, torchvision.transforms as T
 import fastai
-from fastai.vision.all import Callback, SGD, OptimWrapper, set_seed, cifar_stats, partial, L
+from fastai.vision.all import Callback, SGD, set_seed, cifar_stats, partial
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from cifar_gradcam.core import eval_mode, device_numerics
 from cifar_gradcam.data import cifar_vocab
@@ -136,7 +136,7 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
     bs = 64 if 'bs64' in ch else a.bs
     dls = fast_cifar_dls(a.path, bs=bs, seed=seed, device=dev, limit=a.limit, **(dict(erase=0.5) if 'cutout' in ch else {}))
     opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else {}
-    if 'nesterov' in ch: opt = dict(opt_func=partial(OptimWrapper, opt=torch.optim.SGD, momentum=0.9, nesterov=True, weight_decay=5e-4))
+    if 'nesterov' in ch: opt = dict(opt='sgd')   # `nesterov_sgd`: the plain loop's optimiser, as the command line's --opt sgd
     state = load_state(a, variant, seed)
     if state and not a.no_ema: raise SystemExit("error: a run stopped midway continues only with --no-ema (the weight averages are not kept); add --no-ema")
     ema = WeightEMA(() if a.no_ema else (0.9, 0.97, 0.99))
@@ -150,7 +150,7 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
     finder_secs, finder_images, sugg = 0., 0, {}
     if state:
         lr, sugg, finder_secs, finder_images = state['lr'], state['suggestions'], state['finder_seconds'], state['finder_images']
-        clock.epochs, state['opt']['hypers'] = state['epochs'], L(state['opt']['hypers'])   # fastai keeps its hypers in an `L`
+        clock.epochs = state['epochs']
         restore(learn, state)
     elif 'fixed' in ch: lr = a.fixed_lr
     else:

@@ -47,10 +47,12 @@ def parse_cams(cams:str)->list:
 
 # %% ../nbs/09_cli.ipynb #bebede93
 def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, lr_rule:str='bottom',
-                  seed:int=42, workers:int|None=None, find_lr:bool=True, history_images:int=0, wd:float=0.):
+                  seed:int=42, workers:int|None=None, find_lr:bool=True, history_images:int=0, wd:float=None, opt:str='adam', label_smoothing:float=0.):
     "Raise a `CifarError` for an option no run could use (the LR finder's options only if it will run)."
     for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 2), ('--limit', limit, 2), ('--seed', seed, 0), ('--workers', workers, 0), ('--history-images', history_images, 0), ('--wd', wd, 0)]:
         if v is not None and v < lo: raise CifarError(f"{name} must be at least {lo}, not {v}")
+    if opt not in OPTIMIZERS: raise CifarError(f"--opt must be {' or '.join(OPTIMIZERS)}, not {opt!r}")
+    if not 0 <= label_smoothing < 1: raise CifarError(f"--label-smoothing must be at least 0 and less than 1, not {label_smoothing}")
     if find_lr: check_lr_find(lr_find_iters, lr_rule)
     if Path(out).exists() and not Path(out).is_dir(): raise CifarError(f"--out {out} is a file; pass a folder for the run's outputs")
 
@@ -83,27 +85,29 @@ class RunSettings:
     datablock:bool=False     # fastai's per-image `DataBlock` path instead of the image cache
     fp32:bool=False          # float32 even where mixed precision is available
     compile:bool=False       # the forward through `torch.compile` while fitting
-    wd:float=0.01            # AdamW's decoupled weight decay (fastai's default)
+    wd:float=None            # the optimiser's weight decay; None: its own (`default_wd`), filled in when the run starts
+    opt:str='adam'           # one of `OPTIMIZERS`: fastai's Adam, or the original's SGD with Nesterov momentum
+    label_smoothing:float=0. # of the loss; 0: plain cross-entropy
 
 # %% ../nbs/09_cli.ipynb #f1a32df7
 def new_run(s:RunSettings, out, workers:int=None)->RunSettings:
     "`s` with every option checked and the data folder found (downloaded when `s.path` is None), before anything is written to `out`."
-    check_options(s.epochs, s.bs, s.limit, out, s.lr_find_iters, s.lr_rule, s.seed, workers, s.lr is None, s.history_images, s.wd)
+    check_options(s.epochs, s.bs, s.limit, out, s.lr_find_iters, s.lr_rule, s.seed, workers, s.lr is None, s.history_images, s.wd, s.opt, s.label_smoothing)
     find_layer(resnet18_cifar(), s.layer)   # an unknown layer fails now, not after training
     if s.limit and s.limit < s.bs:   # the batch size the run really has, in its metrics and report
         print(f"note: --limit {s.limit} is less than --bs {s.bs}: training in batches of {s.limit}")
         s = replace(s, bs=s.limit)
-    return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path)))
+    return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path)), wd=ifnone(s.wd, default_wd(s.opt)))
 
 # %% ../nbs/09_cli.ipynb #3bc7238c
 def resumed_run(out)->tuple:
     "The settings of the run in `out` and its checkpoint, to go on from."
     state = load_checkpoint(ck := Path(out)/RUN.checkpoint.name)
-    try: c = RunSettings(**{'wd': 0.01, **state['config']})   # a run saved before --wd trained with fastai's 0.01
+    try: c = RunSettings(**{'wd': default_wd('adam'), 'opt': 'adam', **state['config']})   # a run saved before --wd and --opt trained with fastai's Adam and its decay
     except TypeError: raise CifarError(f"{ck} holds settings this version does not know; start again with --force") from None
     flags = ''.join(f" --{k}" for k in ('datablock', 'fp32', 'compile') if getattr(c, k))
     print(f"resuming the run in {out} after epoch {state['epochs_done']} of {c.epochs}, with its own settings "
-          f"(--path {c.path} --bs {c.bs} --lr {c.lr:.3g} --wd {c.wd:g} --limit {c.limit} --seed {c.seed} --layer {c.layer}{flags}); other options are ignored")
+          f"(--path {c.path} --bs {c.bs} --lr {c.lr:.3g} --opt {c.opt} --wd {c.wd:g} --label-smoothing {c.label_smoothing:g} --limit {c.limit} --seed {c.seed} --layer {c.layer}{flags}); other options are ignored")
     return c, state
 
 # %% ../nbs/09_cli.ipynb #5876c86c
@@ -167,7 +171,7 @@ def run_metrics(learn:Learner, cfg:RunSettings, train_seconds:float, found:dict,
     h, dls, start, finder = history(learn.recorder), learn.dls, state['epochs_done'] if state else 0, bool(cfg.lr_picks)
     return RunMetrics(**{k: h[-1][k] for k in ('train_acc', 'test_acc', 'train_loss', 'test_loss')},
                 test_acc_tta=found['test_acc_tta'], lr=cfg.lr, lr_rule=cfg.lr_rule if finder else 'fixed', lr_picks=cfg.lr_picks,
-                lr_find_iters=cfg.lr_find_iters if finder else 0, lr_find_images=cfg.lr_find_iters * cfg.bs if finder else 0, wd=cfg.wd,
+                lr_find_iters=cfg.lr_find_iters if finder else 0, lr_find_images=cfg.lr_find_iters * cfg.bs if finder else 0, wd=cfg.wd, opt=cfg.opt, label_smoothing=cfg.label_smoothing,
                 epochs=cfg.epochs, bs=cfg.bs,
                 n_params=sum(p.numel() for p in learn.model.parameters()), seed=cfg.seed, device=device_name(dls.device),
                 train_seconds=(state or {}).get('seconds', 0.) + train_seconds, train_images=cfg.epochs * min(len(dls.train) * dls.train.bs, len(dls.train_ds)), resumed_after_epoch=start,
@@ -189,7 +193,9 @@ def run_pipeline(path:str=None,                                 # CIFAR-10 folde
                  epochs:int=RunSettings.epochs,                 # epochs of fit_one_cycle
                  bs:int=RunSettings.bs,                         # batch size
                  lr:str='auto',                                 # lr_max: 'auto' runs the LR finder, a number (e.g. 0.01) skips it
-                 wd:float=RunSettings.wd,                       # weight decay of AdamW (decoupled: each step shrinks the weights by lr * wd)
+                 opt:str=RunSettings.opt,                       # the optimiser: adam (fastai's) or sgd (PyTorch's, Nesterov momentum 0.9: the original's)
+                 wd:float=RunSettings.wd,                       # weight decay (default: the optimiser's: adam 0.01, decoupled; sgd 5e-4, added to the gradient)
+                 label_smoothing:float=RunSettings.label_smoothing, # label smoothing of the loss (0: plain cross-entropy; 0.1 is usual)
                  limit:int=RunSettings.limit,                   # use at most this many images of each split, class-balanced (quick runs)
                  seed:int=RunSettings.seed,                     # random seed
                  out:str='runs/cifar10',                        # folder for the report, figures, metrics, checkpoint and model
@@ -213,14 +219,14 @@ def run_pipeline(path:str=None,                                 # CIFAR-10 folde
     device, world, rank, methods = rank_device(), max(num_distrib(), 1), rank_distrib(), parse_cams(cams)
     if resume and force: raise CifarError("--resume continues the run in --out and --force replaces it: pass one of them")
     cfg, state = resumed_run(out) if resume else (RunSettings(path, epochs, bs, parse_lr(lr), limit, seed, layer, lr_rule, lr_find_iters, history_images,
-                                                              wd=wd, datablock=datablock, fp32=fp32, compile=compile), None)   # a resumed run: all its own settings
+                                                              wd=wd, datablock=datablock, fp32=fp32, compile=compile, opt=opt, label_smoothing=label_smoothing), None)   # a resumed run: all its own settings
     announce_device(device, numerics_name(*device_numerics(device, not cfg.fp32), cfg.compile))   # a new run's first line
     if world > 1 and cfg.lr is None: raise CifarError("a data-parallel run needs a fixed --lr (find one with the LR finder in a single process)")
     if world > 1 and cfg.compile: raise CifarError("--compile is not supported in data-parallel runs yet; leave it out under torchrun")
     if not resume: cfg = new_run(cfg, out, workers)
     dls = run_dls(cfg, cfg.datablock, workers, device, reproducible)
     out = Path(out) if resume or rank else prepare_out(out, force)
-    learn = cifar_learner(dls, path=out, mixed_precision=not cfg.fp32, compile=cfg.compile, wd=cfg.wd)
+    learn = cifar_learner(dls, path=out, mixed_precision=not cfg.fp32, compile=cfg.compile, opt=cfg.opt, wd=cfg.wd, label_smoothing=cfg.label_smoothing)
     secs = run_fit(learn, cfg, state, show_progress)
     if rank: return None   # data-parallel: rank 0 writes the results
     found = run_outputs(learn, cfg, k, methods, cam_images)

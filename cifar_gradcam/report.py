@@ -12,10 +12,11 @@ from typing import NamedTuple
 from .core import *
 from .interpret import *
 from .gradcam import *
+from .train import default_wd
 from fastai.vision.all import *
 
 # %% auto #0
-__all__ = ['RUN', 'RunMetrics', 'RunFile', 'run_figures', 'report_head', 'figure_md', 'report_lr', 'report_curves',
+__all__ = ['RUN', 'RunMetrics', 'RunFile', 'run_figures', 'recipe', 'report_head', 'figure_md', 'report_lr', 'report_curves',
            'report_mistakes', 'report_cams', 'report_cam_history', 'report_md', 'thumbnail', 'mistake_examples',
            'page_asset', 'html_table', 'history_examples', 'explorer_page', 'report_html']
 
@@ -33,7 +34,9 @@ class RunMetrics:
     lr_picks:dict                # every rule's pick ({} without the finder)
     lr_find_iters:int            # the finder's batches (0 without it)
     lr_find_images:int           # the images the finder's steps saw
-    wd:float                     # AdamW's decoupled weight decay
+    wd:float                     # the optimiser's weight decay: Adam's decoupled, SGD's added to the gradient (L2)
+    opt:str                      # the optimiser: 'adam' (fastai's) or 'sgd' (`nesterov_sgd`, the original's)
+    label_smoothing:float        # of the loss (0: plain cross-entropy)
     epochs:int
     bs:int
     n_params:int
@@ -59,7 +62,7 @@ class RunMetrics:
 @patch(cls_method=True)
 def load(cls:RunMetrics, fname)->RunMetrics:
     "The metrics in `fname` (a run's `metrics.json`), or a `CifarError` naming what does not fit the schema."
-    d = {'wd': 0.01, **json.loads(Path(fname).read_text())}   # a run from before `wd` was recorded used fastai's default
+    d = {'wd': default_wd('adam'), 'opt': 'adam', 'label_smoothing': 0., **json.loads(Path(fname).read_text())}   # a run from before these were recorded: fastai's Adam and its decay, no smoothing
     if extra := set(d) - set(cls.__dataclass_fields__): raise CifarError(f"{fname} has keys this version does not know ({', '.join(sorted(extra))}); run again to rewrite it")
     if missing := set(cls.__dataclass_fields__) - set(d): raise CifarError(f"{fname} lacks {', '.join(sorted(missing))}; run again to rewrite it")
     return cls(**d)
@@ -101,13 +104,18 @@ def run_figures(out)->list:
 # %% ../nbs/08_report.ipynb #f7283382
 def _pct(v): return f"{100*v:.2f}%"
 
+def recipe(m:RunMetrics)->str:
+    "How the run optimised, in words: the optimiser, its weight decay, the label smoothing."
+    kind = dict(adam="Adam with decoupled weight decay", sgd="SGD with Nesterov momentum and L2 weight decay")[m.opt]
+    return f"{kind} {m.wd:g}" + (f", label smoothing {m.label_smoothing:g}" if m.label_smoothing else '')
+
 def report_head(m:RunMetrics)->str:
     "The report's title, what was trained on what, and the final accuracy and loss."
     return f"""# CIFAR-10 ResNet18 with Grad-CAM: run report
 
 ResNet18 for CIFAR (BasicBlock [2,2,2,2], 3x3 stem, no max-pool; {m.n_params:,} parameters) trained with fastai's
 `fit_one_cycle` for {m.epochs} epochs on {m.train_size:,} training images and tested on {m.test_size:,} test images
-from `{m.data}`, batch size {m.bs}, weight decay {m.wd:g}, seed {m.seed}, on {m.device} ({m.numerics}). Training took {m.train_seconds/60:.1f} minutes
+from `{m.data}`, batch size {m.bs}, {recipe(m)}, seed {m.seed}, on {m.device} ({m.numerics}). Training took {m.train_seconds/60:.1f} minutes
 ({m.train_images/m.train_seconds:.0f} images/s).
 
 | | train | test |
@@ -298,7 +306,7 @@ def report_html(m:RunMetrics, examples:list, vocab, confusion, figures:list=None
     numbers = (f"<table class='numbers'><tr><th></th><th>train</th><th>test</th></tr><tr><th>accuracy</th><td>{pct(m.train_acc)}</td><td>{pct(m.test_acc)}</td></tr>"
                f"<tr><th>loss</th><td>{m.train_loss:.4f}</td><td>{m.test_loss:.4f}</td></tr>"
                f"<tr><th>accuracy with flip-TTA</th><td></td><td>{pct(m.test_acc_tta)}</td></tr></table>")
-    about = (f"<p>{m.epochs} epochs of <code>fit_one_cycle</code>, lr_max {m.lr:.2e} ({m.lr_rule}), batch size {m.bs}, weight decay {m.wd:g}, on "
+    about = (f"<p>{m.epochs} epochs of <code>fit_one_cycle</code>, lr_max {m.lr:.2e} ({m.lr_rule}), batch size {m.bs}, {recipe(m)}, on "
              f"{m.train_size:,} training and {m.test_size:,} test images of <code>{html.escape(str(m.data))}</code>, {html.escape(m.device)} "
              f"({html.escape(m.numerics)}), {m.train_seconds / 60:.1f} minutes of training. Grad-CAM ({html.escape(f['layer'])}): masking the {f['frac']:.0%} most "
              f"salient pixels lowers the predicted class's probability by {f['gradcam']:.3f}, against {f['random']:.3f} for random maps.</p>")

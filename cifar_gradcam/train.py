@@ -18,11 +18,11 @@ from fastai.vision.all import *
 from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 
 # %% auto #0
-__all__ = ['log_names', 'LR_RULES', 'MIN_LR_ITERS', 'ORIGINAL_TEST_ACC', 'DeviceAvgMetric', 'DeviceAvgLoss', 'DeviceSmoothLoss',
-           'DeviceStats', 'cifar_learner', 'epoch_line', 'progress', 'unsmooth', 'log_smooth', 'bottom',
-           'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'plot_race', 'history', 'train', 'plot_curves',
-           'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints',
-           'fit_resumable', 'data_parallel', 'end_data_parallel', 'rank_device']
+__all__ = ['OPTIMIZERS', 'log_names', 'LR_RULES', 'MIN_LR_ITERS', 'ORIGINAL_TEST_ACC', 'DeviceAvgMetric', 'DeviceAvgLoss',
+           'DeviceSmoothLoss', 'DeviceStats', 'nesterov_sgd', 'default_wd', 'cifar_learner', 'epoch_line', 'progress',
+           'unsmooth', 'log_smooth', 'bottom', 'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'plot_race',
+           'history', 'train', 'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore',
+           'fit_with_checkpoints', 'fit_resumable', 'data_parallel', 'end_data_parallel', 'rank_device']
 
 # %% ../nbs/04_train.ipynb #cad15e35
 class DeviceAvgMetric(AvgMetric):
@@ -72,6 +72,17 @@ class DeviceStats(Callback):
         smooth, loss, self.learn.metrics = self.host
         vars(rec).update(smooth_loss=smooth, loss=loss)
 
+# %% ../nbs/04_train.ipynb #b7f2a48a
+def nesterov_sgd(params, lr:float=0.02, mom:float=0.9, wd:float=5e-4)->OptimWrapper:
+    "PyTorch's `SGD` with Nesterov momentum `mom` and weight decay `wd` added to every gradient (L2, biases and BatchNorm included), as a fastai optimiser: the original notebook's."
+    return OptimWrapper(params, torch.optim.SGD, lr=lr, momentum=mom, nesterov=True, weight_decay=wd)
+
+OPTIMIZERS = dict(adam=Adam, sgd=nesterov_sgd)   # what `cifar_learner`'s `opt` (and the command line's --opt) names
+
+def default_wd(opt:str)->float:
+    "The weight decay the optimiser named `opt` applies when none is given: its own signature's default."
+    return inspect.signature(OPTIMIZERS[opt]).parameters['wd'].default
+
 # %% ../nbs/04_train.ipynb #022000b2
 def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
                   model:nn.Module=None,         # the model to train (default: `resnet18_cifar` for the data's classes)
@@ -79,10 +90,12 @@ def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
                   path=None,                    # where `lr_find`, `save` and `export` write (default: the current directory)
                   mixed_precision:bool=True,    # channels-last and half-precision autocast where the device computes it (`03_precision`); False: float32
                   compile:bool=False,           # run the forward through `torch.compile` while fitting (`03_precision`)
+                  opt:str='adam',               # the optimiser, one of `OPTIMIZERS`: fastai's Adam, or `nesterov_sgd`; `wd=None` (fastai's default) keeps its own weight decay
                   **kwargs)->Learner:
     "A `Learner` training `model` (`resnet18_cifar`) on `dls`, recording loss and accuracy on the training and test sets; `kwargs` go to `Learner`."
     loss_func = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
-    learn = Learner(dls, ifnone(model, resnet18_cifar(len(dls.vocab))), loss_func=loss_func, metrics=accuracy, path=Path(path or '.'), **kwargs)
+    learn = Learner(dls, ifnone(model, resnet18_cifar(len(dls.vocab))), loss_func=loss_func, metrics=accuracy, path=Path(path or '.'),
+                    opt_func=OPTIMIZERS[opt], **kwargs)
     learn.recorder.train_metrics = True
     learn.add_cb(DeviceStats())
     return set_numerics(learn, mixed_precision, compile)
@@ -309,7 +322,8 @@ def restore(learn:Learner, state:dict)->int:
     learn.model.to(learn.dls.device)   # where the fit will train it: fastai moves the model only in `before_fit`, after the optimizer is made here
     learn.model.load_state_dict(state['model'])   # copied into the model's own tensors, wherever they are
     learn.create_opt()
-    learn.opt.load_state_dict(to_device({**state['opt'], 'hypers': L(state['opt']['hypers'])}, one_param(learn.model).device))   # Adam's moments go where their weights are
+    opt = state['opt'] if 'hypers' not in state['opt'] else {**state['opt'], 'hypers': L(state['opt']['hypers'])}   # fastai's optimiser keeps its hypers in an `L`; PyTorch's (`nesterov_sgd`) in plain dicts
+    learn.opt.load_state_dict(to_device(opt, one_param(learn.model).device))   # Adam's moments (SGD's momentum) go where their weights are
     return state['epochs_done']
 
 # %% ../nbs/04_train.ipynb #d9b98f94
