@@ -92,10 +92,11 @@ def cifar_learner(dls:DataLoaders,              # from `cifar_dls`
                   compile:bool=False,           # run the forward through `torch.compile` while fitting (`03_precision`)
                   opt:str='adam',               # the optimiser, one of `OPTIMIZERS`: fastai's Adam, or `nesterov_sgd`; `wd=None` (fastai's default) keeps its own weight decay
                   **kwargs)->Learner:
-    "A `Learner` training `model` (`resnet18_cifar`) on `dls`, recording loss and accuracy on the training and test sets; `kwargs` go to `Learner`."
+    "A `Learner` training `model` (`resnet18_cifar`) on `dls`, recording loss and accuracy on the training and test sets; `kwargs` go to `Learner` (an `opt_func` there wins over `opt`)."
+    if opt not in OPTIMIZERS: raise ValueError(f"opt must be {' or '.join(OPTIMIZERS)}, not {opt!r}")
     loss_func = LabelSmoothingCrossEntropyFlat(eps=label_smoothing) if label_smoothing else CrossEntropyLossFlat()
     learn = Learner(dls, ifnone(model, resnet18_cifar(len(dls.vocab))), loss_func=loss_func, metrics=accuracy, path=Path(path or '.'),
-                    opt_func=OPTIMIZERS[opt], **kwargs)
+                    **{'opt_func': OPTIMIZERS[opt], **kwargs})
     learn.recorder.train_metrics = True
     learn.add_cb(DeviceStats())
     return set_numerics(learn, mixed_precision, compile)
