@@ -101,13 +101,14 @@ def run_figures(out)->list:
     "The figures of `RUN` that the run folder `out` holds, in the reports' order."
     return [f for f in RUN.values() if f.figure and (Path(out)/f.name).exists()]
 
-# %% ../nbs/08_report.ipynb #f7283382
-def _pct(v): return f"{100*v:.2f}%"
-
+# %% ../nbs/08_report.ipynb #09b27127
 def recipe(m:RunMetrics)->str:
     "How the run optimised, in words: the optimiser, its weight decay, the label smoothing."
     kind = dict(adam="Adam with decoupled weight decay", sgd="SGD with Nesterov momentum and L2 weight decay")[m.opt]
     return f"{kind} {m.wd:g}" + (f", label smoothing {m.label_smoothing:g}" if m.label_smoothing else '')
+
+# %% ../nbs/08_report.ipynb #f7283382
+def _pct(v): return f"{100*v:.2f}%"
 
 def report_head(m:RunMetrics)->str:
     "The report's title, what was trained on what, and the final accuracy and loss."

@@ -77,6 +77,7 @@ def nesterov_sgd(params, lr:float=0.02, mom:float=0.9, wd:float=5e-4)->OptimWrap
     "PyTorch's `SGD` with Nesterov momentum `mom` and weight decay `wd` added to every gradient (L2, biases and BatchNorm included), as a fastai optimiser: the original notebook's."
     return OptimWrapper(params, torch.optim.SGD, lr=lr, momentum=mom, nesterov=True, weight_decay=wd)
 
+# %% ../nbs/04_train.ipynb #93172de0
 OPTIMIZERS = dict(adam=Adam, sgd=nesterov_sgd)   # what `cifar_learner`'s `opt` (and the command line's --opt) names
 
 def default_wd(opt:str)->float:
