@@ -7,12 +7,15 @@ plain: the original's recipe in plain PyTorch: the CIFAR ResNet18, SGD (momentum
 decay 5e-4), `OneCycleLR` with max LR `--plain-lr`, torchvision's reflect-padded random crop, flip, `RandomErasing(p=0.5)` of an
 8x8 square and the CIFAR normalisation, `--plain-epochs` epochs. Its final test accuracy (mean over the seeds) is the target.
 
-ours: what `cifar-gradcam --epochs E --bs B` does (the uint8 fast path, `cifar_learner`, the LR finder over one epoch of batches,
-its `bottom` pick as `lr_max` of `fit_one_cycle`: `find_lr`'s defaults), and each variant of it named in `--variants`, joined
-with `+` to combine changes (e.g. `ls+bs64`): another rule of the same sweep (`valley`, `slide`, `steep`, `minimum`: any of
-`LR_RULES`), `finderN` (a sweep of N batches, e.g. `finder30`), `ls` (label smoothing 0.1), `cutout` (the original's
-per-image 8x8 cutout on half the images; the default has none), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4, instead of Adam), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and
-wd 5e-4, as the plain loop), `bs64` (batches of 64), `wdX` (Adam's decoupled weight decay X instead of fastai's 0.01, e.g. `wd0.4`), `fixed` (no finder: lr_max `--fixed-lr`). Measured after training, beside
+ours: what `cifar-gradcam --epochs E --bs B` does with the command line's defaults (`RunSettings`: the uint8 fast path,
+`cifar_learner` with the optimiser `opt` and label smoothing, the LR finder over one epoch of batches, the optimiser's rule
+`default_lr_rule` picking `lr_max` of `fit_one_cycle`), and each variant of it named in `--variants`, joined with `+` to
+combine changes (e.g. `ls0+bs64`): another rule of the same sweep (`bottom`, `valley`, `slide`, `steep`, `minimum`: any of
+`LR_RULES`), `finderN` (a sweep of N batches, e.g. `finder30`), `lsX` (label smoothing X, e.g. `ls0`; `ls` alone: 0.1), `cutout`
+(the original's per-image 8x8 cutout on half the images; the default has none), `adam` (fastai's Adam, decoupled wd 0.01, read
+by its rule `bottom`; `adam+ls0` is the command line's recipe before issue 31), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and wd 5e-4, as the
+plain loop: `nesterov_sgd`), `sgd` (fastai's SGD, momentum 0.9, wd 5e-4), `bs64` (batches of 64), `wdX` (weight decay X instead
+of the optimiser's own, e.g. `adam+wd0.4`), `fixed` (no finder: lr_max `--fixed-lr`). Each run records its recipe. Measured after training, beside
 the plain test accuracy and never instead of it: the flip-TTA accuracy (mean of an image's and its mirror's probabilities) and
 the accuracy of exponential moving averages of the weights (decays 0.9, 0.97 and 0.99; `--no-ema` leaves them out of a timed run).
 
@@ -32,12 +35,13 @@ import numpy as np, torch, torch.nn.functional as F
 from torch.utils.data import DataLoader
 import torchvision, torchvision.transforms as T
 import fastai
-from fastai.vision.all import Callback, SGD, set_seed, cifar_stats, partial
+from fastai.vision.all import Callback, SGD, set_seed, cifar_stats, partial, ifnone
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from cifar_gradcam.core import eval_mode, device_numerics
 from cifar_gradcam.data import cifar_vocab
 from cifar_gradcam.model import resnet18_cifar
-from cifar_gradcam.train import cifar_learner, history, find_lr, restore, plot_race, LR_RULES
+from cifar_gradcam.train import cifar_learner, history, find_lr, restore, plot_race, LR_RULES, default_lr_rule, default_wd
+from cifar_gradcam.cli import RunSettings
 from cifar_gradcam.core import atomic_path, data_name, save_fig, plain_data
 from cifar_gradcam.fast import fast_cifar_dls
 from bench import device_desc   # bench/bench.py: the machine, named the same way in every benchmark
@@ -135,8 +139,9 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
     set_seed(seed, reproducible=True)
     bs = 64 if 'bs64' in ch else a.bs
     dls = fast_cifar_dls(a.path, bs=bs, seed=seed, device=dev, limit=a.limit, **(dict(erase=0.5) if 'cutout' in ch else {}))
-    opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else {}
-    if 'nesterov' in ch: opt = dict(opt='sgd')   # `nesterov_sgd`: the plain loop's optimiser, as the command line's --opt sgd
+    name = 'adam' if 'adam' in ch else 'sgd' if 'nesterov' in ch else RunSettings.opt   # `nesterov_sgd` is the command line's --opt sgd
+    opt = dict(opt_func=partial(SGD, mom=0.9, wd=5e-4)) if 'sgd' in ch else dict(opt=name)   # sgd: fastai's own SGD, without Nesterov
+    ls = next((float(c[2:]) for c in ch if c.startswith('ls') and len(c) > 2), 0.1 if 'ls' in ch else RunSettings.label_smoothing)
     state = load_state(a, variant, seed)
     if state and not a.no_ema: raise SystemExit("error: a run stopped midway continues only with --no-ema (the weight averages are not kept); add --no-ema")
     ema = WeightEMA(() if a.no_ema else (0.9, 0.97, 0.99))
@@ -144,9 +149,11 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
         save_state(a, variant, seed, dict(model=learn.model.state_dict(), opt=learn.opt.state_dict(), epochs_done=len(epochs), epochs=epochs,
                                           lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images))
         on_epoch(epochs)
-    if wd := next((float(c[2:]) for c in ch if c.startswith('wd')), None): opt['wd'] = wd   # wdX: Adam's weight decay X
-    learn = cifar_learner(dls, label_smoothing=0.1 if 'ls' in ch else 0., path='/tmp', cbs=[clock := TrainClock(save_and_report), ema], **opt)
-    pick = next((p for p in LR_RULES if p in ch), 'bottom')
+    if wd := next((float(c[2:]) for c in ch if c.startswith('wd')), None): opt['wd'] = wd   # wdX: the optimiser's weight decay X
+    learn = cifar_learner(dls, label_smoothing=ls, path='/tmp', cbs=[clock := TrainClock(save_and_report), ema], **opt)
+    pick = next((p for p in LR_RULES if p in ch), default_lr_rule('adam' if 'sgd' in ch else name))
+    recipe = dict(opt='fastai-sgd' if 'sgd' in ch else name, wd=ifnone(wd, 5e-4 if 'sgd' in ch else default_wd(name)), label_smoothing=ls, lr_rule='fixed' if 'fixed' in ch else pick,
+                  cutout='cutout' in ch, bs=bs)
     finder_secs, finder_images, sugg = 0., 0, {}
     if state:
         lr, sugg, finder_secs, finder_images = state['lr'], state['suggestions'], state['finder_seconds'], state['finder_images']
@@ -164,7 +171,7 @@ def ours(a, dev, seed, variant, on_epoch=lambda epochs: None):
     clock.offset = clock.epochs[-1]['seconds'] if clock.epochs else finder_secs
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(a.epochs, lr, start_epoch=len(clock.epochs))
     epochs = clock.epochs
-    return dict(lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images,
+    return dict(recipe=recipe, lr=lr, suggestions=sugg, finder_seconds=finder_secs, finder_images=finder_images,
                 train_images=a.epochs * min(len(dls.train) * bs, len(dls.train_ds)), test_acc_tta=flip_tta(learn), epochs=epochs,
                 test_acc_ema={str(d): accuracy_of(m, dls.valid) for d, m in ema.avgs.items()})
 
@@ -192,7 +199,7 @@ def main():
     p.add_argument('--epochs', type=int, default=4, help="epochs of our recipe"); p.add_argument('--plain-epochs', type=int, default=8, help="0: no plain loop")
     p.add_argument('--plain-lr', type=float, default=0.02); p.add_argument('--fixed-lr', type=float, default=2e-3)
     p.add_argument('--finder-iters', type=int, default=None, help="the CLI's --lr-find-iters (default: its default, one epoch)")
-    p.add_argument('--variants', default='defaults', help="comma-separated, e.g. defaults,minimum,ls,sgd,minimum+ls+sgd")
+    p.add_argument('--variants', default='defaults', help="comma-separated, e.g. defaults,adam,ls0,bottom,adam+wd0.4")
     p.add_argument('--seeds', default='0,1,2'); p.add_argument('--workers', type=int, default=min(8, os.cpu_count()))
     p.add_argument('--no-ema', action='store_true', help="no weight averages (they cost a little time each step)")
     p.add_argument('--limit', type=int, default=None, help="images a split, for both recipes (a quick check of this script)")

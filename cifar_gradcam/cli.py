@@ -46,14 +46,14 @@ def parse_cams(cams:str)->list:
     return methods
 
 # %% ../nbs/09_cli.ipynb #bebede93
-def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, lr_rule:str='bottom',
+def check_options(epochs:int, bs:int, limit:int|None, out, lr_find_iters:int=None, lr_rule:str=None,
                   seed:int=42, workers:int|None=None, find_lr:bool=True, history_images:int=0, wd:float=None, opt:str='adam', label_smoothing:float=0.):
     "Raise a `CifarError` for an option no run could use (the LR finder's options only if it will run)."
     for name,v,lo in [('--epochs', epochs, 1), ('--bs', bs, 2), ('--limit', limit, 2), ('--seed', seed, 0), ('--workers', workers, 0), ('--history-images', history_images, 0), ('--wd', wd, 0)]:
         if v is not None and v < lo: raise CifarError(f"{name} must be at least {lo}, not {v}")
     if opt not in OPTIMIZERS: raise CifarError(f"--opt must be {' or '.join(OPTIMIZERS)}, not {opt!r}")
     if not 0 <= label_smoothing < 1: raise CifarError(f"--label-smoothing must be at least 0 and less than 1, not {label_smoothing}")
-    if find_lr: check_lr_find(lr_find_iters, lr_rule)
+    if find_lr: check_lr_find(lr_find_iters, ifnone(lr_rule, default_lr_rule(opt)))
     if Path(out).exists() and not Path(out).is_dir(): raise CifarError(f"--out {out} is a file; pass a folder for the run's outputs")
 
 # %% ../nbs/09_cli.ipynb #2297c415
@@ -78,7 +78,7 @@ class RunSettings:
     limit:int=None
     seed:int=42
     layer:str='layer4'
-    lr_rule:str='bottom'
+    lr_rule:str=None         # the LR finder's rule; None: the optimiser's (`default_lr_rule`), filled in when the run starts
     lr_find_iters:int=None   # None: `sweep_len` of the data, filled in when the finder runs
     history_images:int=2     # test images a class whose Grad-CAM `CamHistory` records after every epoch (0: none)
     lr_picks:dict=field(default_factory=dict)   # every rule's pick, once the finder has run
@@ -86,8 +86,8 @@ class RunSettings:
     fp32:bool=False          # float32 even where mixed precision is available
     compile:bool=False       # the forward through `torch.compile` while fitting
     wd:float=None            # the optimiser's weight decay; None: its own (`default_wd`), filled in when the run starts
-    opt:str='adam'           # one of `OPTIMIZERS`: fastai's Adam, or the original's SGD with Nesterov momentum
-    label_smoothing:float=0. # of the loss; 0: plain cross-entropy
+    opt:str='sgd'            # one of `OPTIMIZERS`: the original's SGD with Nesterov momentum, or fastai's Adam
+    label_smoothing:float=0.1 # of the loss; 0: plain cross-entropy
 
 # %% ../nbs/09_cli.ipynb #f1a32df7
 def new_run(s:RunSettings, out, workers:int=None)->RunSettings:
@@ -97,13 +97,14 @@ def new_run(s:RunSettings, out, workers:int=None)->RunSettings:
     if s.limit and s.limit < s.bs:   # the batch size the run really has, in its metrics and report
         print(f"note: --limit {s.limit} is less than --bs {s.bs}: training in batches of {s.limit}")
         s = replace(s, bs=s.limit)
-    return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path)), wd=ifnone(s.wd, default_wd(s.opt)))
+    return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path)), wd=ifnone(s.wd, default_wd(s.opt)),
+                   lr_rule=ifnone(s.lr_rule, default_lr_rule(s.opt)))
 
 # %% ../nbs/09_cli.ipynb #3bc7238c
 def resumed_run(out)->tuple:
     "The settings of the run in `out` and its checkpoint, to go on from."
     state = load_checkpoint(ck := Path(out)/RUN.checkpoint.name)
-    try: c = RunSettings(**{'wd': default_wd('adam'), 'opt': 'adam', **state['config']})   # a run saved before --wd and --opt trained with fastai's Adam and its decay
+    try: c = RunSettings(**{'wd': default_wd('adam'), 'opt': 'adam', 'label_smoothing': 0., **state['config']})   # a run saved before --wd, --opt and --label-smoothing: fastai's Adam, its decay, no smoothing
     except TypeError: raise CifarError(f"{ck} holds settings this version does not know; start again with --force") from None
     flags = ''.join(f" --{k}" for k in ('datablock', 'fp32', 'compile') if getattr(c, k))
     print(f"resuming the run in {out} after epoch {state['epochs_done']} of {c.epochs}, with its own settings "
@@ -193,14 +194,14 @@ def run_pipeline(path:str=None,                                 # CIFAR-10 folde
                  epochs:int=RunSettings.epochs,                 # epochs of fit_one_cycle
                  bs:int=RunSettings.bs,                         # batch size
                  lr:str='auto',                                 # lr_max: 'auto' runs the LR finder, a number (e.g. 0.01) skips it
-                 opt:str=RunSettings.opt,                       # the optimiser: adam (fastai's) or sgd (PyTorch's, Nesterov momentum 0.9: the original's)
+                 opt:str=RunSettings.opt,                       # the optimiser: sgd (PyTorch's, Nesterov momentum 0.9: the original's) or adam (fastai's)
                  wd:float=RunSettings.wd,                       # weight decay (default: the optimiser's: adam 0.01, decoupled; sgd 5e-4, added to the gradient)
-                 label_smoothing:float=RunSettings.label_smoothing, # label smoothing of the loss (0: plain cross-entropy; 0.1 is usual)
+                 label_smoothing:float=RunSettings.label_smoothing, # label smoothing of the loss (0: plain cross-entropy)
                  limit:int=RunSettings.limit,                   # use at most this many images of each split, class-balanced (quick runs)
                  seed:int=RunSettings.seed,                     # random seed
                  out:str='runs/cifar10',                        # folder for the report, figures, metrics, checkpoint and model
                  lr_find_iters:int=RunSettings.lr_find_iters,   # batches the LR finder runs (default: one epoch of the training set, 40 to 100; at least 25)
-                 lr_rule:str=RunSettings.lr_rule,               # the LR finder's rule that picks lr_max: bottom (ours), or fastai's valley, slide, steep or minimum
+                 lr_rule:str=RunSettings.lr_rule,               # the LR finder's rule that picks lr_max: bottom (ours) or fastai's valley, slide, steep or minimum (default: slide for sgd, bottom for adam)
                  layer:str=RunSettings.layer,                   # Grad-CAM layer, a dotted name such as layer4, layer4.1 or layer3.1.conv2
                  history_images:int=RunSettings.history_images, # test images a class whose Grad-CAM is recorded after every epoch (0: none)
                  workers:int=None,                              # data-loading processes of the --datablock path (default: fastai's)

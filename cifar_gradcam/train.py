@@ -20,9 +20,10 @@ from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'log_names', 'LR_RULES', 'MIN_LR_ITERS', 'ORIGINAL_TEST_ACC', 'DeviceAvgMetric', 'DeviceAvgLoss',
            'DeviceSmoothLoss', 'DeviceStats', 'nesterov_sgd', 'default_wd', 'cifar_learner', 'epoch_line', 'progress',
-           'unsmooth', 'log_smooth', 'bottom', 'check_lr_find', 'sweep_len', 'finder_figure', 'find_lr', 'plot_race',
-           'history', 'train', 'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore',
-           'fit_with_checkpoints', 'fit_resumable', 'data_parallel', 'end_data_parallel', 'rank_device']
+           'unsmooth', 'log_smooth', 'bottom', 'check_lr_find', 'default_lr_rule', 'sweep_len', 'finder_figure',
+           'find_lr', 'plot_race', 'history', 'train', 'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN',
+           'load_checkpoint', 'restore', 'fit_with_checkpoints', 'fit_resumable', 'data_parallel', 'end_data_parallel',
+           'rank_device']
 
 # %% ../nbs/04_train.ipynb #cad15e35
 class DeviceAvgMetric(AvgMetric):
@@ -156,6 +157,11 @@ def check_lr_find(lr_find_iters:int|None, lr_rule:str):
     if lr_find_iters is not None and lr_find_iters < MIN_LR_ITERS:
         raise CifarError(f"--lr-find-iters must be at least {MIN_LR_ITERS} batches (the LR finder's rules need them), not {lr_find_iters}; or pass a fixed LR")
 
+# %% ../nbs/04_train.ipynb #071df33a
+def default_lr_rule(opt:str)->str:
+    "The rule of `LR_RULES` that picks lr_max for the optimiser named `opt` (one of `OPTIMIZERS`) when none is asked for."
+    return dict(adam='bottom', sgd='slide')[opt]
+
 # %% ../nbs/04_train.ipynb #a9d7a5f2
 def sweep_len(dls:DataLoaders, images:int=12_800)->int:
     "The LR finder's batches: one epoch of `dls.train`, from 40 (shorter sweeps are too noisy to read) to 100, and no more than `images` images unless that is under 40 batches."
@@ -206,7 +212,7 @@ def plot_race(res:dict, target:float=ORIGINAL_TEST_ACC, title:str=None)->plt.Fig
     ax.set_xlabel('epoch'); ax.set_ylabel('test accuracy (%)'); ax.grid(alpha=.3); ax.legend(fontsize=8, loc='lower right')
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_title(ifnone(title, f"Test accuracy per epoch, {Path(res['data']).name}, batch size {res['bs']}"), fontsize=11)
-    return caption_fig(fig, f"data: {res.get('data_name', res['data'])}; machine: {res.get('machine', res['device'])}")
+    return caption_fig(fig, f"data: {res.get('data_name', res['data'])}; machine: {res.get('machine') or res['device']}")
 
 # %% ../nbs/04_train.ipynb #8a6db739
 _renames = dict(train_accuracy='train_acc', valid_loss='test_loss', valid_accuracy='test_acc')

@@ -1,0 +1,69 @@
+"""The full-set study as one `bench/accuracy.py`-shaped result: test accuracy after every epoch of each recipe run on the
+full CIFAR-10 (JPEG copy, 5,000 test images), seed 42, batch size 128 unless named, drawn against the original's 91.24%.
+
+    python bench/full_study.py --run runs/full-10ep-sgd --log runs/full-10ep-sgd.log --out bench/results-full-study-cpu-bf16.json
+
+Its sources, each kept in the JSON with the machine it ran on:
+- the command line's default run (`--run`, a `cifar-gradcam` run folder: its `metrics.json` gives the per-epoch history, the LR
+  finder's pick and seconds; `--log`, the run's own printed lines, gives each epoch's minutes, which `metrics.json` sums);
+- the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
+- runs paused before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop, and the Adam
+  defaults of then, 5 epochs each).
+A 10-epoch run takes 1.5 to 4 hours on the project's 2-core CPUs, so the runs are sequential, on the machines a session got;
+the accuracy per epoch does not depend on the machine (the default run's first epoch gave 45.90% to the last digit on an
+Intel Xeon and on an AMD EPYC), the minutes do, so only runs on the same machine are compared by time."""
+import argparse, json, re
+from pathlib import Path
+from cifar_gradcam.core import save_fig, machine_name
+from cifar_gradcam.train import plot_race
+
+def minutes(t:str)->float:
+    "fastai's `format_time` ('08:42', '1:02:03') in minutes."
+    secs = 0
+    for part in t.split(':'): secs = secs * 60 + int(part)
+    return secs / 60
+
+def cli_run(run:Path, log:Path)->dict:
+    "A `cifar-gradcam` run as a run of `bench/accuracy.py`: the epochs with their test accuracy and the seconds so far (finder included)."
+    m = json.loads((run/'metrics.json').read_text())
+    times = [minutes(t) for t in re.findall(r"^(?:\S+ )?epoch \d+ .* time (\S+)$", log.read_text(), re.M)]
+    if len(times) != len(m['history']): raise SystemExit(f"error: {log} has {len(times)} epoch lines, {run} {len(m['history'])} epochs; pass the run's own log")
+    finder = next((float(s) for s in re.findall(r"LR finder: .*: (\d+) s$", log.read_text(), re.M)), 0.)
+    secs, epochs = finder, []
+    for h, t in zip(m['history'], times):
+        secs += 60 * t
+        epochs.append(dict(epoch=h['epoch'], test_acc=h['test_acc'], train_acc=h['train_acc'], seconds=secs))
+    return dict(seed=m['seed'], lr=m['lr'], suggestions=m['lr_picks'], finder_seconds=finder, finder_images=m['lr_find_images'],
+                train_images=m['train_images'], test_acc_tta=m['test_acc_tta'], epochs=epochs, machine=machine_name(m['device']),   # run this where the run ran
+                recipe=dict(opt=m['opt'], wd=m['wd'], label_smoothing=m['label_smoothing'], lr_rule=m['lr_rule'], bs=m['bs']))
+
+def old_run(fn:Path)->dict:
+    "An earlier full-set run of the command line, stored by its session (`bench/results-full-10ep-*.json`)."
+    r = json.loads(fn.read_text())
+    return dict(seed=r['seed'], lr=r['lr'], suggestions=r['lr_picks'], test_acc_tta=r['test_acc_tta'], train_images=r['train_images'],
+                epochs=[dict(epoch=h['epoch'], test_acc=h['test_acc'], train_acc=h['train_acc']) for h in r['history']],
+                machine=r['machine'], recipe=dict(opt='adam', wd=0.4 if 'wd04' in fn.name else 0.01, label_smoothing=0., lr_rule='bottom', bs=r['bs']), source=fn.name)
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--run', required=True, help="the command line's default run (a cifar-gradcam run folder)")
+    p.add_argument('--log', required=True, help="that run's printed lines")
+    p.add_argument('--partial', default='bench/results-full-partial-cpu-bf16.json', help="the paused runs' epochs: runs['plain'] and runs['adam']")
+    p.add_argument('--out', default='bench/results-full-study-cpu-bf16.json')
+    a = p.parse_args()
+    ours = cli_run(Path(a.run), Path(a.log))
+    partial = json.loads(Path(a.partial).read_text())
+    runs = {'SGD, label smoothing 0.1, slide (the defaults)': [ours],
+            'plain loop (SGD at 0.02, erasing; paused)': partial['runs']['plain'],
+            'Adam, wd 0.01 (the defaults before; paused)': partial['runs']['adam'],
+            'Adam, wd 0.4': [old_run(Path('bench/results-full-10ep-wd04-cpu-bf16.json'))],
+            'Adam, wd 0.01, bs 512 (the first defaults)': [old_run(Path('bench/results-full-10ep-cpu-bf16.json'))]}
+    others = sorted({re.split(r' with | \(|,', rs[0]['machine'])[0] for k, rs in runs.items() if rs[0] is not ours})
+    res = dict(what=__doc__.split('\n')[0], data='../shared/data/cifar10', data_name='CIFAR-10 (JPEG copy, 5,000 test images)', bs=128, seed=42,
+               machine=f"{ours['machine']} for the defaults, {' and '.join(others)} for the others; all in bf16 autocast", partial_note=partial['note'], runs=runs,
+               to_target={k: next((o['epoch'] for o in rs[0]['epochs'] if o['test_acc'] >= 0.9124), None) for k, rs in runs.items()})
+    Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
+    save_fig(plot_race(res, title="Test accuracy per epoch on the full CIFAR-10, seed 42"), Path(a.out).with_suffix('.png'))
+    print(f"wrote {a.out} and {Path(a.out).with_suffix('.png')}")
+
+if __name__ == '__main__': main()
