@@ -97,7 +97,7 @@ def new_run(s:RunSettings, out, workers:int=None)->RunSettings:
     if s.limit and s.limit < s.bs:   # the batch size the run really has, in its metrics and report
         print(f"note: --limit {s.limit} is less than --bs {s.bs}: training in batches of {s.limit}")
         s = replace(s, bs=s.limit)
-    return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path)), wd=ifnone(s.wd, default_wd(s.opt)),
+    return replace(s, path=str(download_cifar() if s.path is None else check_layout(s.path).resolve()), wd=ifnone(s.wd, default_wd(s.opt)),   # absolute: a resume from elsewhere finds it
                    lr_rule=ifnone(s.lr_rule, default_lr_rule(s.opt)))
 
 # %% ../nbs/09_cli.ipynb #3bc7238c

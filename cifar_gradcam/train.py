@@ -21,9 +21,9 @@ from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 __all__ = ['OPTIMIZERS', 'log_names', 'LR_RULES', 'MIN_LR_ITERS', 'ORIGINAL_TEST_ACC', 'DeviceAvgMetric', 'DeviceAvgLoss',
            'DeviceSmoothLoss', 'DeviceStats', 'nesterov_sgd', 'default_wd', 'cifar_learner', 'epoch_line', 'progress',
            'unsmooth', 'log_smooth', 'bottom', 'check_lr_find', 'default_lr_rule', 'sweep_len', 'finder_figure',
-           'find_lr', 'plot_race', 'history', 'train', 'plot_curves', 'mini_learner', 'Checkpoint', 'StopOnNaN',
-           'load_checkpoint', 'restore', 'fit_with_checkpoints', 'fit_resumable', 'data_parallel', 'end_data_parallel',
-           'rank_device']
+           'find_lr', 'plot_race', 'history', 'train', 'plot_curves', 'mini_learner', 'book_learner', 'Checkpoint',
+           'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints', 'fit_resumable', 'data_parallel',
+           'end_data_parallel', 'rank_device']
 
 # %% ../nbs/04_train.ipynb #cad15e35
 class DeviceAvgMetric(AvgMetric):
@@ -266,6 +266,16 @@ def mini_learner(test_limit:int=200, epochs:int=10, lr:float=2e-3, path=None, ca
         except Exception as e: warnings.warn(f"the cached example model {fname} cannot be read ({type(e).__name__}); training it again")
     train(learn, epochs, lr)
     if cache: fname.parent.mkdir(parents=True, exist_ok=True); save_weights(learn.model, fname)
+    return learn
+
+# %% ../nbs/04_train.ipynb #b90cb685
+def book_learner(test_limit:int=200, path=None, run=None)->Learner:
+    "The model the book's figures explain: the `cifar-gradcam` run in the folder `run` (default: `$CIFAR_GRADCAM_BOOK_RUN`) with its own test set, outside tests; else `mini_learner`."
+    run = ifnone(run, os.environ.get('CIFAR_GRADCAM_BOOK_RUN'))
+    if in_test() or not run: return mini_learner(test_limit, path=path)
+    data = json.loads((Path(run)/'metrics.json').read_text())['data']   # the folder it trained on (the written names: `RUN`, 08_report)
+    learn = cifar_learner(cifar_dls(data, bs=128, num_workers=0), path=ifnone(path, tempfile.mkdtemp()))
+    learn.model.load_state_dict(torch.load(Path(run)/'model.pth', map_location='cpu', weights_only=True))   # weights only: no code runs
     return learn
 
 # %% ../nbs/04_train.ipynb #41d5f2a0

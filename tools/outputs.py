@@ -6,8 +6,13 @@
 Each notebook runs as a reader runs it in Jupyter, from nbs/, with the figures as PNG; not under test (IN_TEST is unset),
 so a notebook that sizes its examples by `IN_TEST` uses its full sizes on the mini set; `$CIFAR_MINI` is set, so the
 tutorial reads the mini set too instead of downloading CIFAR-10. The book's example model (`mini_learner`) is trained
-afresh once, then read from the cache by the notebooks after. Cells marked `#| eval: false` and nbdev's `slow` test cells
-are skipped, as a plain `nbdev-test` skips them. Logs that only repeat a test stay out (`tidy`: warnings and other stderr,
+afresh once, then read from the cache by the notebooks after; with `$CIFAR_GRADCAM_BOOK_RUN` naming a `cifar-gradcam` run
+folder of the full CIFAR-10, the figures of what a trained model shows (`05_interpret`, `06_gradcam`, `08_report`) come from that
+run's model instead (`book_learner`, `04_train`):
+
+    CIFAR_GRADCAM_BOOK_RUN=$PWD/runs/full-10ep-sgd python tools/outputs.py 05_interpret 06_gradcam 08_report   # absolute: the notebooks run in nbs/
+
+Cells marked `#| eval: false` and nbdev's `slow` test cells are skipped, as a plain `nbdev-test` skips them. Logs that only repeat a test stay out (`tidy`: warnings and other stderr,
 progress bars, the tables of the tests' tiny fits); then nbdev-clean, which keeps outputs. Prints the seconds and the size of each
 notebook. `python tools/outputs.py --tidy` only tidies the stored outputs, without running anything."""
 import json, os, re, sys, time
