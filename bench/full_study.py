@@ -1,11 +1,11 @@
 """The full-set study as one `bench/accuracy.py`-shaped result: test accuracy after every epoch of each recipe run on the
 full CIFAR-10 (JPEG copy, 5,000 test images), seed 42, batch size 128 unless named, drawn against the original's 91.24%.
 
-    python bench/full_study.py --run runs/full-10ep-sgd --log runs/full-10ep-sgd.log --out bench/results-full-study-cpu-bf16.json
+    python bench/full_study.py --out bench/results-full-study-cpu-bf16.json
 
-Its sources, each kept in the JSON with the machine it ran on:
-- the command line's default run (`--run`, a `cifar-gradcam` run folder: its `metrics.json` gives the per-epoch history, the LR
-  finder's pick and seconds; `--log`, the run's own printed lines, gives each epoch's minutes, which `metrics.json` sums);
+Its sources are the runs' stored results, each kept in the JSON with the machine it ran on:
+- the command line's SGD runs, each turned into a results JSON by `bench/run_record.py` from its run folder and log: the
+  defaults (`slide`'s pick, `bench/results-full-10ep-sgd-cpu-bf16.json`) and lr_max 0.1 (`...-sgd-lr0.1-cpu-bf16.json`);
 - the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
 - runs paused before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop, and the Adam
   defaults of then, 5 epochs each).
@@ -13,29 +13,10 @@ A 10-epoch run takes 1.5 to 4 hours on the project's 2-core CPUs, so the runs ar
 the accuracy per epoch does not depend on the machine (the default run's first epoch gave 45.90% to the last digit on an
 Intel Xeon and on an AMD EPYC), the minutes do, so only runs on the same machine are compared by time."""
 import argparse, json, re
+import numpy as np
 from pathlib import Path
-from cifar_gradcam.core import save_fig, machine_name
+from cifar_gradcam.core import save_fig
 from cifar_gradcam.train import plot_race
-
-def minutes(t:str)->float:
-    "fastai's `format_time` ('08:42', '1:02:03') in minutes."
-    secs = 0
-    for part in t.split(':'): secs = secs * 60 + int(part)
-    return secs / 60
-
-def cli_run(run:Path, log:Path)->dict:
-    "A `cifar-gradcam` run as a run of `bench/accuracy.py`: the epochs with their test accuracy and the seconds so far (finder included)."
-    m = json.loads((run/'metrics.json').read_text())
-    times = [minutes(t) for t in re.findall(r"^(?:\S+ )?epoch \d+ .* time (\S+)$", log.read_text(), re.M)]
-    if len(times) != len(m['history']): raise SystemExit(f"error: {log} has {len(times)} epoch lines, {run} {len(m['history'])} epochs; pass the run's own log")
-    finder = next((float(s) for s in re.findall(r"LR finder: .*: (\d+) s$", log.read_text(), re.M)), 0.)
-    secs, epochs = finder, []
-    for h, t in zip(m['history'], times):
-        secs += 60 * t
-        epochs.append(dict(epoch=h['epoch'], test_acc=h['test_acc'], train_acc=h['train_acc'], seconds=secs))
-    return dict(seed=m['seed'], lr=m['lr'], suggestions=m['lr_picks'], finder_seconds=finder, finder_images=m['lr_find_images'],
-                train_images=m['train_images'], test_acc_tta=m['test_acc_tta'], epochs=epochs, machine=machine_name(m['device']),   # run this where the run ran
-                recipe=dict(opt=m['opt'], wd=m['wd'], label_smoothing=m['label_smoothing'], lr_rule=m['lr_rule'], bs=m['bs']))
 
 def old_run(fn:Path)->dict:
     "An earlier full-set run of the command line, stored by its session (`bench/results-full-10ep-*.json`)."
@@ -44,16 +25,24 @@ def old_run(fn:Path)->dict:
                 epochs=[dict(epoch=h['epoch'], test_acc=h['test_acc'], train_acc=h['train_acc']) for h in r['history']],
                 machine=r['machine'], recipe=dict(opt='adam', wd=0.4 if 'wd04' in fn.name else 0.01, label_smoothing=0., lr_rule='bottom', bs=r['bs']), source=fn.name)
 
+def recorded_run(fn:Path)->dict:
+    "An earlier run of the command line stored by `bench/run_record.py`: the epochs with their test accuracy and the seconds so far (finder included)."
+    r = json.loads(fn.read_text())
+    finder = r['steps'].get(f"LR finder: {r['lr_find_iters']} batches of {r['bs']}", 0.)
+    secs = finder + 60 * np.cumsum(r['epoch_minutes'])
+    return dict(seed=r['seed'], lr=r['lr'], suggestions=r['lr_picks'], finder_seconds=finder, finder_images=r['lr_find_images'], train_images=r['train_images'],
+                test_acc_tta=r['test_acc_tta'], epochs=[dict(epoch=h['epoch'], test_acc=h['test_acc'], train_acc=h['train_acc'], seconds=float(t)) for h, t in zip(r['history'], secs)],
+                machine=r['machine'], recipe=dict(opt=r['opt'], wd=r['wd'], label_smoothing=r['label_smoothing'], lr_rule=r['lr_rule'], bs=r['bs']), source=fn.name)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--run', required=True, help="the command line's default run (a cifar-gradcam run folder)")
-    p.add_argument('--log', required=True, help="that run's printed lines")
     p.add_argument('--partial', default='bench/results-full-partial-cpu-bf16.json', help="the paused runs' epochs: runs['plain'] and runs['adam']")
     p.add_argument('--out', default='bench/results-full-study-cpu-bf16.json')
     a = p.parse_args()
-    ours = cli_run(Path(a.run), Path(a.log))
+    ours = recorded_run(Path('bench/results-full-10ep-sgd-cpu-bf16.json'))
     partial = json.loads(Path(a.partial).read_text())
     runs = {'SGD, label smoothing 0.1, slide (the defaults)': [ours],
+            'SGD, label smoothing 0.1, lr_max 0.1': [recorded_run(Path('bench/results-full-10ep-sgd-lr0.1-cpu-bf16.json'))],
             'plain loop (SGD at 0.02, erasing; paused)': partial['runs']['plain'],
             'Adam, wd 0.01 (the defaults before; paused)': partial['runs']['adam'],
             'Adam, wd 0.4': [old_run(Path('bench/results-full-10ep-wd04-cpu-bf16.json'))],
