@@ -7,8 +7,8 @@ Its sources are the runs' stored results, each kept in the JSON with the machine
 - the command line's SGD runs, each turned into a results JSON by `bench/run_record.py` from its run folder and log: the
   defaults (`slide`'s pick, `bench/results-full-10ep-sgd-cpu-bf16.json`) and lr_max 0.1 (`...-sgd-lr0.1-cpu-bf16.json`);
 - the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
-- runs paused before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop, and the Adam
-  defaults of then, 5 epochs each).
+- runs stopped before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop and the Adam
+  defaults of then, 5 epochs each; the SGD defaults at batches of 64, 6 epochs).
 A 10-epoch run takes 1.5 to 4 hours on the project's 2-core CPUs, so the runs are sequential, on the machines a session got;
 the accuracy per epoch does not depend on the machine (the default run's first epoch gave 45.90% to the last digit on an
 Intel Xeon and on an AMD EPYC), the minutes do, so only runs on the same machine are compared by time."""
@@ -43,6 +43,7 @@ def main():
     partial = json.loads(Path(a.partial).read_text())
     runs = {'SGD, label smoothing 0.1, slide (the defaults)': [ours],
             'SGD, label smoothing 0.1, lr_max 0.1': [recorded_run(Path('bench/results-full-10ep-sgd-lr0.1-cpu-bf16.json'))],
+            'SGD, label smoothing 0.1, slide, bs 64 (stopped)': partial['runs']['bs64'],
             'plain loop (SGD at 0.02, erasing; paused)': partial['runs']['plain'],
             'Adam, wd 0.01 (the defaults before; paused)': partial['runs']['adam'],
             'Adam, wd 0.4': [old_run(Path('bench/results-full-10ep-wd04-cpu-bf16.json'))],
