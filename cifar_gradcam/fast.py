@@ -16,12 +16,12 @@ from fastai.vision.all import *
 __all__ = ['files_key', 'decode_images', 'cached_images', 'TensorDS', 'TensorDL', 'fast_cifar_dls']
 
 # %% ../nbs/07_fast.ipynb #a2218f48
-def files_key(files)->str:
-    "A hash of `files`' paths, sizes and modification times: changes when any file does."
+def files_key(files, stat:bool=True)->str:
+    "A hash of `files`' paths and, if `stat`, their sizes and modification times: then it changes when any file does."
     h = hashlib.sha1()
     for f in files:
-        st = os.stat(f)
-        h.update(f"{Path(f).resolve()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+        st = os.stat(f) if stat else None
+        h.update(f"{Path(f).resolve()}\t{st and st.st_size}\t{st and st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:20]
 
 # %% ../nbs/07_fast.ipynb #306c37cd
@@ -41,12 +41,12 @@ def cached_images(files, cache_dir=None, size:int=32)->Tensor:
     "`decode_images(files)`, from the cache when it holds exactly these files, else decoded and cached (atomically)."
     cache_dir = Path(cache_dir or default_cache_dir())
     key = files_key(files)
-    fname = cache_dir/f"images-{key}-{size}.pt"
+    fname = cache_dir/f"images-{files_key(files, stat=False)}-{size}.pt"   # named by the paths: changed files replace their cache, not add one
     if fname.exists():
         try:
             d = torch.load(fname, weights_only=True)
             if d['key'] == key and d['x'].dtype == torch.uint8 and tuple(d['x'].shape) == (len(files), 3, size, size): return d['x']
-            warnings.warn(f"image cache {fname} does not match its files; rebuilding it")
+            warnings.warn(f"image cache {fname} does not match its files (changed since it was written); rebuilding it")
         except Exception as e: warnings.warn(f"image cache {fname} is unreadable ({type(e).__name__}); rebuilding it")
     with step(f"decoding {len(files):,} images into the cache {fname}"): x = decode_images(files, size)
     try:
