@@ -208,7 +208,7 @@ def plot_race(res:dict, target:float=ORIGINAL_TEST_ACC, title:str=None)->plt.Fig
         for r, style in zip(rs, ['o-', 's--', '^:', 'd-.']):
             ax.plot([o['epoch'] for o in r['epochs']], [100 * o['test_acc'] for o in r['epochs']], style, color=colors[name], label=f"{name}, seed {r['seed']}")
     ax.axhline(100 * target, color='k', lw=1, ls='--')
-    ax.text(1, 100 * target, f"the original: {target:.2%}", va='bottom', fontsize=9)
+    ax.text(1, 100 * target, f"the original: {target:.2%}", va='top', fontsize=9)   # under its line: above, the title would cover it
     ax.set_xlabel('epoch'); ax.set_ylabel('test accuracy (%)'); ax.grid(alpha=.3); ax.legend(fontsize=8, loc='lower right')
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.set_title(ifnone(title, f"Test accuracy per epoch, {Path(res['data']).name}, batch size {res['bs']}"), fontsize=11)
