@@ -102,7 +102,7 @@ def drop_unreadable(items:L, show_progress:bool=None)->L:
 # %% ../nbs/01_data.ipynb #eebe8030
 def cifar_items(path:Path, limit:int=None, seed:int=42, check:bool=True)->L:
     "The image files of `path/train` and `path/test`, at most `limit` of each (class-balanced, chosen with `seed`); unreadable ones skipped if `check`."
-    splits = {s: get_image_files(path/s) for s in ('train', 'test')}
+    splits = {s: get_image_files(path/s).sorted() for s in ('train', 'test')}   # a folder lists its files in whatever order its file system keeps: sorted, a seed shuffles alike on every copy of the data
     if limit: splits = {s: balanced_sample(o, limit, seed) for s,o in splits.items()}
     if check: splits = {s: drop_unreadable(o) for s,o in splits.items()}
     for s,o in splits.items():
