@@ -10,7 +10,7 @@ decay 5e-4), `OneCycleLR` with max LR `--plain-lr`, torchvision's reflect-padded
 ours: what `cifar-gradcam --epochs E --bs B` does with the command line's defaults (`RunSettings`: the uint8 fast path,
 `cifar_learner` with the optimiser `opt` and label smoothing, the LR finder over one epoch of batches, the optimiser's rule
 `default_lr_rule` picking `lr_max` of `fit_one_cycle`), and each variant of it named in `--variants`, joined with `+` to
-combine changes (e.g. `ls0+bs64`): another rule of the same sweep (`bottom`, `valley`, `slide`, `steep`, `minimum`: any of
+combine changes (e.g. `ls0+bs64`): another rule of the same sweep (`bottom`, `edge`, `valley`, `slide`, `steep`, `minimum`: any of
 `LR_RULES`), `finderN` (a sweep of N batches, e.g. `finder30`), `lsX` (label smoothing X, e.g. `ls0`; `ls` alone: 0.1), `cutout`
 (the original's per-image 8x8 cutout on half the images; the default has none), `adam` (fastai's Adam, decoupled wd 0.01, read
 by its rule `bottom`; `adam+ls0` is the command line's recipe before issue 31), `nesterov` (PyTorch's SGD with nesterov momentum 0.9 and wd 5e-4, as the

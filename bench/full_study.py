@@ -7,6 +7,7 @@ Its sources are the runs' stored results, each kept in the JSON with the machine
 - the command line's SGD runs, each turned into a results JSON by `bench/run_record.py` from its run folder and log: the
   defaults (`slide`'s pick, `bench/results-full-10ep-sgd-cpu-bf16.json`), lr_max 0.1 (`...-sgd-lr0.1-cpu-bf16.json`) and the
   defaults over 15 epochs (`bench/results-full-15ep-sgd-cpu-bf16.json`: how many epochs the recipe needs);
+- `bench/accuracy.py`'s runs: the 15-epoch defaults with cutout, at the same lr_max (`bench/results-full-15ep-cutout-cpu-bf16.json`);
 - the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
 - runs stopped before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop and the Adam
   defaults of then, 5 epochs each; the SGD defaults at batches of 64, 6 epochs).
@@ -35,6 +36,11 @@ def recorded_run(fn:Path)->dict:
                 test_acc_tta=r['test_acc_tta'], epochs=[dict(epoch=h['epoch'], test_acc=h['test_acc'], train_acc=h['train_acc'], seconds=float(t)) for h, t in zip(r['history'], secs)],
                 machine=r['machine'], recipe=dict(opt=r['opt'], wd=r['wd'], label_smoothing=r['label_smoothing'], lr_rule=r['lr_rule'], bs=r['bs']), source=fn.name)
 
+def bench_run(fn:Path, variant:str)->dict:
+    "A run of `bench/accuracy.py` (its results JSON), with the machine it ran on."
+    r = json.loads(fn.read_text())
+    return dict(r['runs'][variant][0], machine=r['device'], source=fn.name)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--partial', default='bench/results-full-partial-cpu-bf16.json', help="the paused runs' epochs: runs['plain'] and runs['adam']")
@@ -42,15 +48,16 @@ def main():
     a = p.parse_args()
     ours = recorded_run(Path('bench/results-full-10ep-sgd-cpu-bf16.json'))
     partial = json.loads(Path(a.partial).read_text())
-    runs = {'SGD, label smoothing 0.1, slide (the defaults)': [ours],
+    runs = {'SGD, label smoothing 0.1, slide (the defaults then)': [ours],
             'SGD, label smoothing 0.1, lr_max 0.1': [recorded_run(Path('bench/results-full-10ep-sgd-lr0.1-cpu-bf16.json'))],
             'SGD, label smoothing 0.1, slide, 15 epochs': [recorded_run(Path('bench/results-full-15ep-sgd-cpu-bf16.json'))],
+            'SGD, label smoothing 0.1, lr_max 3.31e-2, cutout, 15 epochs': [bench_run(Path('bench/results-full-15ep-cutout-cpu-bf16.json'), 'cutout+fixed')],
             'SGD, label smoothing 0.1, slide, bs 64 (stopped)': partial['runs']['bs64'],
             'plain loop (SGD at 0.02, erasing; paused)': partial['runs']['plain'],
             'Adam, wd 0.01 (the defaults before; paused)': partial['runs']['adam'],
             'Adam, wd 0.4': [old_run(Path('bench/results-full-10ep-wd04-cpu-bf16.json'))],
             'Adam, wd 0.01, bs 512 (the first defaults)': [old_run(Path('bench/results-full-10ep-cpu-bf16.json'))]}
-    others = sorted({re.split(r' with | \(|,', rs[0]['machine'])[0] for k, rs in runs.items() if rs[0] is not ours})
+    others = sorted({re.split(r' with | \(|,', rs[0]['machine'])[0].removeprefix('CPU: ') for k, rs in runs.items() if rs[0] is not ours})   # bench/accuracy.py names the device 'CPU: ...'
     res = dict(what=__doc__.split('\n')[0], data='../shared/data/cifar10', data_name='CIFAR-10 (JPEG copy, 5,000 test images)', bs=128, seed=42,
                machine=f"{ours['machine']} for the defaults, {' and '.join(others)} for the others; all in bf16 autocast", partial_note=partial['note'], runs=runs,
                to_target={k: next((o['epoch'] for o in rs[0]['epochs'] if o['test_acc'] >= ORIGINAL_TEST_ACC), None) for k, rs in runs.items()},

@@ -1,6 +1,8 @@
 """Which lr_max trains best, and where the LR finder's rules land: the measurements behind 04_train's LR figure (a benchmark).
 
     python bench/lr_sweep.py --path ../shared/data/cifar10_mini --out bench/results-lr-sweep.json
+    python bench/lr_sweep.py --path ../shared/data/cifar10 --opt sgd --label-smoothing 0.1 --sweeps 100 --seeds 42,0,1 --only sweep \
+        --out bench/results-lr-sweep-full-sgd.json   # the command line's defaults: how far apart do the rules' picks land?
 
 Two kinds of run, on the same data, batch size and seeds, appended to `--out` one run at a time (a killed sweep keeps what it
 finished, and a rerun skips what is already there):
@@ -30,14 +32,14 @@ class RawLoss(Callback):
 def sweep(a, dev, seed, num_it):
     set_seed(seed, reproducible=True)
     dls = fast_cifar_dls(a.path, bs=a.bs, seed=seed, device=dev)
-    learn = cifar_learner(dls, path='/tmp', cbs=RawLoss())
+    learn = cifar_learner(dls, path='/tmp', cbs=RawLoss(), opt=a.opt, label_smoothing=a.label_smoothing)
     start = time.perf_counter()
     with learn.no_bar(), learn.no_logging():
         s = learn.lr_find(num_it=num_it, show_plot=False, suggest_funcs=(valley, slide, steep, minimum))
     secs = time.perf_counter() - start
     r = learn.recorder
     n = len(r.losses)
-    return dict(num_it=num_it, seconds=secs, lrs=[float(o) for o in r.lrs[:n]], losses=[float(o) for o in r.losses],
+    return dict(num_it=num_it, opt=a.opt, label_smoothing=a.label_smoothing, seconds=secs, lrs=[float(o) for o in r.lrs[:n]], losses=[float(o) for o in r.losses],
                 raw=learn.raw_loss.raw[:n], suggestions={k: float(v) for k, v in s._asdict().items()})
 
 def main():
@@ -47,6 +49,8 @@ def main():
     p.add_argument('--lrs', default='2.5e-4,5e-4,1e-3,2e-3,4e-3,8e-3')
     p.add_argument('--sweeps', default='100,40,25', help="lengths of the LR finder's sweeps, in batches")
     p.add_argument('--seeds', default='0,1'); p.add_argument('--only', default='sweep,fixed')
+    p.add_argument('--opt', default='adam', help="the sweeps' optimiser (`cifar_learner`'s opt; the stored mini-set sweeps are adam)")
+    p.add_argument('--label-smoothing', type=float, default=0., help="the sweeps' label smoothing (the command line's default: 0.1)")
     p.add_argument('--out', default='bench/results-lr-sweep.json')
     a = p.parse_args()
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')

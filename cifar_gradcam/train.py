@@ -20,10 +20,10 @@ from fastai.distributed import DistributedDL, num_distrib, rank_distrib
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'log_names', 'LR_RULES', 'MIN_LR_ITERS', 'ORIGINAL_TEST_ACC', 'DeviceAvgMetric', 'DeviceAvgLoss',
            'DeviceSmoothLoss', 'DeviceStats', 'nesterov_sgd', 'default_wd', 'cifar_learner', 'epoch_line', 'progress',
-           'unsmooth', 'log_smooth', 'bottom', 'check_lr_find', 'default_lr_rule', 'sweep_len', 'finder_figure',
-           'find_lr', 'plot_race', 'history', 'train', 'plot_curves', 'mini_learner', 'book_learner', 'Checkpoint',
-           'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints', 'fit_resumable', 'data_parallel',
-           'end_data_parallel', 'rank_device']
+           'unsmooth', 'log_smooth', 'lagfree', 'bottom', 'edge', 'check_lr_find', 'default_lr_rule', 'sweep_len',
+           'finder_figure', 'find_lr', 'plot_race', 'history', 'train', 'plot_curves', 'mini_learner', 'book_learner',
+           'Checkpoint', 'StopOnNaN', 'load_checkpoint', 'restore', 'fit_with_checkpoints', 'fit_resumable',
+           'data_parallel', 'end_data_parallel', 'rank_device']
 
 # %% ../nbs/04_train.ipynb #cad15e35
 class DeviceAvgMetric(AvgMetric):
@@ -138,16 +138,30 @@ def log_smooth(lrs, losses, width:float=0.5)->np.ndarray:
     return w @ np.asarray(losses, dtype=float) / w.sum(1)
 
 # %% ../nbs/04_train.ipynb #536bfeeb
-def bottom(lrs, losses, num_it:int, factor:float=1.5, width:float=0.5, beta:float=0.98)->tuple:
-    "`factor` times the LR at the bottom of the sweep's batch losses smoothed without lag (`unsmooth`, `log_smooth`): a rule for `lr_find`."
+def lagfree(lrs, losses, num_it:int, width:float=0.5, beta:float=0.98)->tuple:
+    "The LRs and the sweep's batch losses smoothed without lag (`unsmooth`, then `log_smooth`), losses past the start's level capped at it: the curve `bottom` and `edge` read."
     lrs, losses = np.asarray(lrs, dtype=float), np.asarray(losses, dtype=float)
     raw = unsmooth(losses, beta, start=num_it // 10)
-    lowest = lrs[1:][log_smooth(lrs[1:], np.minimum(raw, raw[0]), width).argmin()]
-    lr = min(lowest * factor, lrs[-1])
-    return float(lr), (float(lr), float(np.interp(np.log10(lr), np.log10(lrs), losses)))   # the point fastai marks on its curve
+    return lrs[1:], log_smooth(lrs[1:], np.minimum(raw, raw[0]), width)
+
+# %% ../nbs/04_train.ipynb #d7ad4502
+def bottom(lrs, losses, num_it:int, factor:float=1.5, width:float=0.5, beta:float=0.98)->tuple:
+    "`factor` times the LR at the bottom of the sweep's batch losses smoothed without lag (`lagfree`): a rule for `lr_find`."
+    x, curve = lagfree(lrs, losses, num_it, width, beta)
+    lr = min(x[curve.argmin()] * factor, x[-1])
+    return float(lr), (float(lr), float(np.interp(np.log10(lr), np.log10(x), np.asarray(losses, dtype=float)[1:])))   # the point fastai marks on its curve
+
+# %% ../nbs/04_train.ipynb #ec531d93
+def edge(lrs, losses, num_it:int, climb:float=0.5, width:float=0.5, beta:float=0.98)->tuple:
+    "The LR past the bottom of the lag-free curve (`lagfree`) where the loss has climbed back `climb` of the way up to the sweep's start: where it turns up, SGD's lr_max; a rule for `lr_find`."
+    x, curve = lagfree(lrs, losses, num_it, width, beta)
+    low = curve.argmin()
+    up = np.flatnonzero(curve[low:] >= curve[low] + climb * (curve[0] - curve[low]))
+    lr = x[low + up[0]] if len(up) else x[-1]   # a sweep that never turned up: its largest LR
+    return float(lr), (float(lr), float(np.interp(np.log10(lr), np.log10(x), np.asarray(losses, dtype=float)[1:])))
 
 # %% ../nbs/04_train.ipynb #483191d3
-LR_RULES = dict(bottom=bottom, valley=valley, slide=slide, steep=steep, minimum=minimum)   # the rules `find_lr` plots and picks from
+LR_RULES = dict(bottom=bottom, edge=edge, valley=valley, slide=slide, steep=steep, minimum=minimum)   # the rules `find_lr` plots and picks from
 MIN_LR_ITERS = 25   # the fewest batches those rules can work with
 
 def check_lr_find(lr_find_iters:int|None, lr_rule:str):
@@ -160,7 +174,7 @@ def check_lr_find(lr_find_iters:int|None, lr_rule:str):
 # %% ../nbs/04_train.ipynb #071df33a
 def default_lr_rule(opt:str)->str:
     "The rule of `LR_RULES` that picks lr_max for the optimiser named `opt` (one of `OPTIMIZERS`) when none is asked for."
-    return dict(adam='bottom', sgd='slide')[opt]
+    return dict(adam='bottom', sgd='edge')[opt]
 
 # %% ../nbs/04_train.ipynb #a9d7a5f2
 def sweep_len(dls:DataLoaders, images:int=12_800)->int:
@@ -169,12 +183,12 @@ def sweep_len(dls:DataLoaders, images:int=12_800)->int:
 
 # %% ../nbs/04_train.ipynb #87b49be9
 def finder_figure(recorder:Recorder, lr_find_iters:int, lr_rule:str, lr:float)->plt.Figure:
-    "fastai's LR-finder plot (the smoothed loss and the suggestions), with the batch losses and the curve `bottom` reads drawn in."
+    "fastai's LR-finder plot (the smoothed loss and the suggestions), with the batch losses and the curve `bottom` and `edge` read drawn in."
     fig, ax = plt.gcf(), plt.gca()
     lrs, raw = np.array(recorder.lrs[:len(recorder.losses)]), unsmooth(recorder.losses)
     keep = raw <= raw[:max(1, lr_find_iters // 10)].mean() * 1.5   # the diverging tail would squash the plot
     ax.plot(lrs[keep], raw[keep], '.', c='0.6', ms=3, label='batch loss', zorder=0)
-    ax.plot(lrs[keep], log_smooth(lrs[keep], raw[keep]), c='0.3', lw=1, ls='--', label='smoothed without lag (bottom)')
+    ax.plot(lrs[keep], log_smooth(lrs[keep], raw[keep]), c='0.3', lw=1, ls='--', label='smoothed without lag (bottom, edge)')
     ax.lines[0].set_label('smoothed by the Recorder (fastai)')
     ax.legend(loc='best', fontsize=8)
     ax.set_title(f"LR finder ({lr_find_iters} batches): using {lr_rule} = {lr:.2e}")
