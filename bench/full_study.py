@@ -6,7 +6,8 @@ full CIFAR-10 (JPEG copy, 5,000 test images), seed 42, batch size 128 unless nam
 Its sources are the runs' stored results, each kept in the JSON with the machine it ran on:
 - the command line's SGD runs, each turned into a results JSON by `bench/run_record.py` from its run folder and log: the
   defaults (`slide`'s pick, `bench/results-full-10ep-sgd-cpu-bf16.json`), lr_max 0.1 (`...-sgd-lr0.1-cpu-bf16.json`) and the
-  defaults over 15 epochs (`bench/results-full-15ep-sgd-cpu-bf16.json`: how many epochs the recipe needs);
+  defaults over 15 epochs (`bench/results-full-15ep-sgd-cpu-bf16.json`: how many epochs the recipe needs) and the
+  defaults of now, 20 epochs at `edge`'s pick (`bench/results-full-20ep-edge-cpu-bf16.json`);
 - `bench/accuracy.py`'s runs: the 15-epoch defaults with cutout, at the same lr_max (`bench/results-full-15ep-cutout-cpu-bf16.json`);
 - the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
 - runs stopped before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop and the Adam
@@ -51,6 +52,7 @@ def main():
     runs = {'SGD, label smoothing 0.1, slide (the defaults then)': [ours],
             'SGD, label smoothing 0.1, lr_max 0.1': [recorded_run(Path('bench/results-full-10ep-sgd-lr0.1-cpu-bf16.json'))],
             'SGD, label smoothing 0.1, slide, 15 epochs': [recorded_run(Path('bench/results-full-15ep-sgd-cpu-bf16.json'))],
+            'SGD, label smoothing 0.1, edge, 20 epochs (the defaults)': [recorded_run(Path('bench/results-full-20ep-edge-cpu-bf16.json'))],
             'SGD, label smoothing 0.1, lr_max 3.31e-2, cutout, 15 epochs': [bench_run(Path('bench/results-full-15ep-cutout-cpu-bf16.json'), 'cutout+fixed')],
             'SGD, label smoothing 0.1, slide, bs 64 (stopped)': partial['runs']['bs64'],
             'plain loop (SGD at 0.02, erasing; paused)': partial['runs']['plain'],
@@ -59,7 +61,7 @@ def main():
             'Adam, wd 0.01, bs 512 (the first defaults)': [old_run(Path('bench/results-full-10ep-cpu-bf16.json'))]}
     others = sorted({re.split(r' with | \(|,', rs[0]['machine'])[0].removeprefix('CPU: ') for k, rs in runs.items() if rs[0] is not ours})   # bench/accuracy.py names the device 'CPU: ...'
     res = dict(what=__doc__.split('\n')[0], data='../shared/data/cifar10', data_name='CIFAR-10 (JPEG copy, 5,000 test images)', bs=128, seed=42,
-               machine=f"{ours['machine']} for the defaults, {' and '.join(others)} for the others; all in bf16 autocast", partial_note=partial['note'], runs=runs,
+               machine=f"{ours['machine']} for the defaults then, {' and '.join(others)} for the others; all in bf16 autocast", partial_note=partial['note'], runs=runs,
                to_target={k: next((o['epoch'] for o in rs[0]['epochs'] if o['test_acc'] >= ORIGINAL_TEST_ACC), None) for k, rs in runs.items()},
                to_target_minutes={k: next((round(o['seconds'] / 60, 1) for o in rs[0]['epochs'] if o['test_acc'] >= ORIGINAL_TEST_ACC and 'seconds' in o), None) for k, rs in runs.items()})
     Path(a.out).write_text(json.dumps(res, indent=1) + '\n')
