@@ -217,7 +217,8 @@ ORIGINAL_TEST_ACC = 0.9124   # the original notebook's test accuracy (CIFAR-10, 
 def plot_race(res:dict, target:float=ORIGINAL_TEST_ACC, title:str=None)->plt.Figure:
     "Test accuracy against epoch for each recipe and seed of `bench/accuracy.py`'s results `res`, with `target` drawn across."
     fig, ax = plt.subplots(figsize=(8, 4.8))
-    colors = dict(zip(res['runs'], plt.rcParams['axes.prop_cycle'].by_key()['color']))
+    colors = plt.rcParams['axes.prop_cycle'].by_key()['color']
+    colors = dict(zip(res['runs'], colors + ['black', *plt.cm.tab20.colors[1::2]]))   # past the cycle's 10: black, then the light tab20 shades
     for name, rs in res['runs'].items():
         for r, style in zip(rs, ['o-', 's--', '^:', 'd-.']):
             ax.plot([o['epoch'] for o in r['epochs']], [100 * o['test_acc'] for o in r['epochs']], style, color=colors[name], label=f"{name}, seed {r['seed']}")
