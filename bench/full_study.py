@@ -7,8 +7,8 @@ Its sources are the runs' stored results, each kept in the JSON with the machine
 - the command line's SGD runs, each turned into a results JSON by `bench/run_record.py` from its run folder and log: the
   defaults (`slide`'s pick, `bench/results-full-10ep-sgd-cpu-bf16.json`), lr_max 0.1 (`...-sgd-lr0.1-cpu-bf16.json`) and the
   defaults over 15 epochs (`bench/results-full-15ep-sgd-cpu-bf16.json`: how many epochs the recipe needs) and the
-  defaults of now, 20 epochs at `edge`'s pick (`bench/results-full-20ep-edge-cpu-bf16.json`), and 10 epochs at that pick with four times the weight decay, 2e-3
-  (`bench/results-full-10ep-wd2e-3-cpu-bf16.json`);
+  defaults of now, 20 epochs at `edge`'s pick (`bench/results-full-20ep-edge-cpu-bf16.json`), and 10 epochs at that
+  pick with four times the weight decay, 2e-3 (`bench/results-full-10ep-wd2e-3-cpu-bf16.json`);
 - `bench/accuracy.py`'s runs: the 15-epoch defaults with cutout, at the same lr_max (`bench/results-full-15ep-cutout-cpu-bf16.json`);
 - the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
 - runs stopped before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop and the Adam
