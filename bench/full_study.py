@@ -9,10 +9,11 @@ Its sources are the runs' stored results, each kept in the JSON with the machine
   defaults over 15 epochs (`bench/results-full-15ep-sgd-cpu-bf16.json`: how many epochs the recipe needs) and the
   defaults of now, 20 epochs at `edge`'s pick (`bench/results-full-20ep-edge-cpu-bf16.json`), and 10 epochs at that
   pick with four times the weight decay, 2e-3 (`bench/results-full-10ep-wd2e-3-cpu-bf16.json`);
-- `bench/accuracy.py`'s runs: the 15-epoch defaults with cutout, at the same lr_max (`bench/results-full-15ep-cutout-cpu-bf16.json`);
+- `bench/accuracy.py`'s runs: the 15-epoch defaults with cutout, at the same lr_max (`bench/results-full-15ep-cutout-cpu-bf16.json`),
+  and the plain-PyTorch loop over 10 epochs in our numerics (`bench/results-full-10ep-plain-cpu-bf16.json`);
 - the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
-- runs stopped before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the plain-PyTorch loop and the Adam
-  defaults of then, 5 epochs each; the SGD defaults at batches of 64, 6 epochs).
+- runs stopped before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the Adam defaults of then, 5 epochs;
+  the SGD defaults at batches of 64, 6 epochs).
 A 10-epoch run takes 1.5 to 4 hours on the project's 2-core CPUs, so the runs are sequential, on the machines a session got;
 the accuracy per epoch does not depend on the machine (the default run's first epoch gave 45.90% to the last digit on an
 Intel Xeon and on an AMD EPYC), the minutes do, so only runs on the same machine are compared by time."""
@@ -45,7 +46,7 @@ def bench_run(fn:Path, variant:str)->dict:
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--partial', default='bench/results-full-partial-cpu-bf16.json', help="the paused runs' epochs: runs['plain'] and runs['adam']")
+    p.add_argument('--partial', default='bench/results-full-partial-cpu-bf16.json', help="the stopped runs' epochs: runs['adam'] and runs['bs64']")
     p.add_argument('--out', default='bench/results-full-study-cpu-bf16.json')
     a = p.parse_args()
     ours = recorded_run(Path('bench/results-full-10ep-sgd-cpu-bf16.json'))
@@ -57,7 +58,7 @@ def main():
             'SGD, label smoothing 0.1, edge, wd 2e-3': [recorded_run(Path('bench/results-full-10ep-wd2e-3-cpu-bf16.json'))],
             'SGD, label smoothing 0.1, lr_max 3.31e-2, cutout, 15 epochs': [bench_run(Path('bench/results-full-15ep-cutout-cpu-bf16.json'), 'cutout+fixed')],
             'SGD, label smoothing 0.1, slide, bs 64 (stopped)': partial['runs']['bs64'],
-            'plain loop (SGD at 0.02, erasing; paused)': partial['runs']['plain'],
+            'plain loop (SGD at 0.02, erasing)': [bench_run(Path('bench/results-full-10ep-plain-cpu-bf16.json'), 'plain')],
             'Adam, wd 0.01 (the defaults before; paused)': partial['runs']['adam'],
             'Adam, wd 0.4': [old_run(Path('bench/results-full-10ep-wd04-cpu-bf16.json'))],
             'Adam, wd 0.01, bs 512 (the first defaults)': [old_run(Path('bench/results-full-10ep-cpu-bf16.json'))]}
