@@ -10,7 +10,8 @@ Its sources are the runs' stored results, each kept in the JSON with the machine
   defaults of now, 20 epochs at `edge`'s pick (`bench/results-full-20ep-edge-cpu-bf16.json`), and 10 epochs at that
   pick with four times the weight decay, 2e-3 (`bench/results-full-10ep-wd2e-3-cpu-bf16.json`);
 - `bench/accuracy.py`'s runs: the 15-epoch defaults with cutout, at the same lr_max (`bench/results-full-15ep-cutout-cpu-bf16.json`),
-  and the plain-PyTorch loop over 10 epochs in our numerics (`bench/results-full-10ep-plain-cpu-bf16.json`);
+  and the plain-PyTorch loop over 10 epochs in our numerics interleaved with the defaults of now over 10 epochs
+  (`bench/results-full-10ep-plain-cpu-bf16.json`);
 - the earlier 10-epoch runs of the command line with Adam (`bench/results-full-10ep-*.json`, `cifar-gradcam`'s results then);
 - runs stopped before their end (`--partial`, a JSON in `bench/accuracy.py`'s shape: the Adam defaults of then, 5 epochs;
   the SGD defaults at batches of 64, 6 epochs).
@@ -58,6 +59,7 @@ def main():
             'SGD, label smoothing 0.1, edge, wd 2e-3': [recorded_run(Path('bench/results-full-10ep-wd2e-3-cpu-bf16.json'))],
             'SGD, label smoothing 0.1, lr_max 3.31e-2, cutout, 15 epochs': [bench_run(Path('bench/results-full-15ep-cutout-cpu-bf16.json'), 'cutout+fixed')],
             'SGD, label smoothing 0.1, slide, bs 64 (stopped)': partial['runs']['bs64'],
+            'SGD, label smoothing 0.1, edge, 10 epochs (the defaults at 10)': [bench_run(Path('bench/results-full-10ep-plain-cpu-bf16.json'), 'defaults')],
             'plain loop (SGD at 0.02, erasing)': [bench_run(Path('bench/results-full-10ep-plain-cpu-bf16.json'), 'plain')],
             'Adam, wd 0.01 (the defaults before; paused)': partial['runs']['adam'],
             'Adam, wd 0.4': [old_run(Path('bench/results-full-10ep-wd04-cpu-bf16.json'))],
